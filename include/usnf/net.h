@@ -81,6 +81,15 @@ struct usnf_trace_ev {
 typedef void (*usnf_trace_fn)(void *ctx, const struct usnf_trace_ev *ev);
 void usnf_net_set_trace(struct usnf_net *net, usnf_trace_fn fn, void *ctx);
 
+/*
+ * Interfaces.  usnf_iface_add creates a down Ethernet device named name (at most 15
+ * characters) with a zero MAC and MTU 1500 and returns its ifindex (lo is 1, the
+ * first added device 2, ...).  -EEXIST if the name exists (then *ifindex is set too).
+ */
+int usnf_iface_add(struct usnf_net *net, const char *name, int *ifindex);
+int usnf_iface_find(const struct usnf_net *net, const char *name);     /* ifindex or -ENOENT */
+const char *usnf_iface_name(const struct usnf_net *net, int ifindex);  /* NULL if none */
+
 /* Counters of dropped packets by reason (enum pkt_drop_reason). */
 uint64_t usnf_net_drop_count(const struct usnf_net *net, enum pkt_drop_reason r);
 
