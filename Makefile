@@ -18,10 +18,12 @@ $(BUILD)/build.ninja:
 	meson setup $(BUILD)
 
 $(ASAN)/build.ninja:
-	CC=clang meson setup $(ASAN) -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+	CC=clang meson setup $(ASAN) -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dbuildtype=debug -Dc_args=-fno-sanitize-recover=all
 
 $(FUZZ)/build.ninja:
-	CC=clang meson setup $(FUZZ) -Dfuzz=true -Db_lundef=false -Dbuildtype=debug
+	CC=clang meson setup $(FUZZ) -Dfuzz=true -Db_lundef=false -Dbuildtype=debug \
+		-Db_sanitize=address,undefined -Dc_args=-fsanitize=fuzzer-no-link
 
 asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
