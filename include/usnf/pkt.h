@@ -116,6 +116,7 @@ int pkt_pool_create(unsigned int count, struct pkt_pool **out);
 void pkt_pool_destroy(struct pkt_pool *pool);            /* accepts NULL */
 struct pkt *pkt_alloc(struct pkt_pool *pool);            /* NULL when exhausted */
 void pkt_free(struct pkt *p);                            /* accepts NULL */
+unsigned int pkt_pool_avail(const struct pkt_pool *pool);  /* free buffers left */
 /* A copy of p (data, offsets and metadata) in a new buffer of the same pool. */
 struct pkt *pkt_clone(const struct pkt *p);
 
@@ -131,8 +132,8 @@ int pkt_set_data(struct pkt *p, const void *frame, uint32_t len);
 uint8_t *pkt_pull(struct pkt *p, uint32_t len);
 uint8_t *pkt_push(struct pkt *p, uint32_t len);
 /* Grow/shrink at the tail; -EMSGSIZE/-EINVAL when impossible. */
-int pkt_put(struct pkt *p, uint32_t len);
-int pkt_trim(struct pkt *p, uint32_t len);
+int pkt_put(struct pkt *p, uint32_t len);               /* adds len bytes (skb_put) */
+int pkt_trim(struct pkt *p, uint32_t len);              /* len is the NEW length (skb_trim) */
 /*
  * skb_header_pointer(): a pointer to len bytes at absolute offset off, or NULL if
  * they are not all inside the packet.  Every header read goes through this.

@@ -31,4 +31,12 @@ void stack_icmp6_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t ty
 
 /* The value of a sysctl the engine uses, by fixed id (fast) — see stack/sysctl.c. */
 
+/* An integer sysctl by name ("net.netfilter.nf_conntrack_tcp_loose"), dflt if unknown. */
+int stack_sysctl_int(struct usnf_net *net, const char *key, int dflt);
+/* A stable pointer to an integer sysctl's value (NULL if unknown or not an integer):
+ * cache it at init and read it per packet. */
+const int *stack_sysctl_ptr(struct usnf_net *net, const char *key);
+/* The i-th sysctl key (creation order), NULL past the end (`sysctl -a`). */
+const char *stack_sysctl_key_at(struct usnf_net *net, unsigned int i);
+
 #endif

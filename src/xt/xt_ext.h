@@ -64,7 +64,9 @@ struct xt_ipspec {
 };
 
 /* One option of an extension, as given to getopt_long by iptables. */
-enum xt_opt_arg { XT_ARG_NONE = 0, XT_ARG_REQUIRED = 1, XT_ARG_OPTIONAL = 2 };
+enum xt_opt_arg { XT_ARG_NONE = 0, XT_ARG_REQUIRED = 1, XT_ARG_OPTIONAL = 2,
+		 XT_ARG_TWO = 3 /* two words, given to parse() joined by one space
+				   (--tcp-flags MASK COMP, --chunk-types all INIT) */ };
 struct xt_opt {
 	const char *name;       /* without "--"; NULL terminates the table */
 	int id;                 /* passed back to parse() */

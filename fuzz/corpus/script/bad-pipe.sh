@@ -1,0 +1,1 @@
+iptables -A INPUT | grep x

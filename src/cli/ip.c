@@ -1,0 +1,557 @@
+/* ip: the iproute2 `ip link|addr|route|neigh` commands over an instance. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "route/route.h"
+
+#define AF_INET_ 2
+#define AF_INET6_ 10
+
+struct ipcmd_opts {
+	int family;     /* 0: from the addresses */
+};
+
+static int ip_err(struct cli_ctx *c, int rc, const char *fmt, const char *arg)
+{
+	sb_addf(&c->err, fmt, arg ? arg : "");
+	sb_addc(&c->err, '\n');
+	return rc;
+}
+
+static bool matches(const char *arg, const char *full)
+{
+	size_t n = strlen(arg);
+
+	return n && n <= strlen(full) && !strncmp(arg, full, n);
+}
+
+/* An address with an optional /plen; "default"/"any"/"all" is the zero prefix. */
+static int parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
+{
+	char buf[64];
+	const char *slash = strchr(s, '/');
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	memset(addr, 0, 16);
+	if (!strcmp(s, "default") || !strcmp(s, "any") || !strcmp(s, "all")) {
+		*plen = 0;
+		return 0;
+	}
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	int fam;
+
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		fam = AF_INET_;
+	else if (inet_pton(AF_INET6, buf, addr) == 1)
+		fam = AF_INET6_;
+	else
+		return -EINVAL;
+	if (*family && *family != fam)
+		return -EAFNOSUPPORT;
+	*family = fam;
+	if (slash) {
+		char *end;
+		long v = strtol(slash + 1, &end, 10);
+
+		if (!slash[1] || *end || v < 0 || v > (fam == AF_INET_ ? 32 : 128))
+			return -EINVAL;
+		*plen = (int)v;
+	} else {
+		*plen = fam == AF_INET_ ? 32 : 128;
+	}
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++) {
+		if (b[i] > 255)
+			return -EINVAL;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -EINVAL;
+	v = strtoull(s, &end, 0);
+	if (*end || v > 0xffffffffull)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int find_dev(struct cli_ctx *c, const char *name, int *ifindex)
+{
+	int i = usnf_iface_find(c->net, name);
+
+	if (i < 0)
+		return ip_err(c, 1, "Cannot find device \"%s\"", name);
+	*ifindex = i;
+	return 0;
+}
+
+/* ---- ip link ---- */
+
+static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
+{
+	const char *dev = NULL;
+	int up = -1, ifindex, rc;
+	bool have_mac = false, have_mtu = false;
+	uint8_t mac[6];
+	uint32_t mtu = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "up")) {
+			up = 1;
+		} else if (!strcmp(argv[i], "down")) {
+			up = 0;
+		} else if ((!strcmp(argv[i], "address") || !strcmp(argv[i], "addr")) && i + 1 < argc) {
+			if (parse_mac(argv[++i], mac))
+				return ip_err(c, 1, "\"%s\" is invalid lladdr.", argv[i]);
+			have_mac = true;
+		} else if (!strcmp(argv[i], "mtu") && i + 1 < argc) {
+			if (parse_u32(argv[++i], &mtu))
+				return ip_err(c, 255, "Error: argument \"%s\" is wrong: Invalid \"mtu\" value",
+					      argv[i]);
+			have_mtu = true;
+		} else if (!strcmp(argv[i], "dev") && i + 1 < argc) {
+			dev = argv[++i];
+		} else if (!dev) {
+			dev = argv[i];
+		} else {
+			return ip_err(c, 255, "Error: either \"dev\" is duplicate, or \"%s\" is a garbage.",
+				      argv[i]);
+		}
+	}
+	if (!dev)
+		return ip_err(c, 255, "Not enough information: \"dev\" argument is required.%s", "");
+	if ((rc = find_dev(c, dev, &ifindex)))
+		return rc;
+	struct usnf_iface *ifc = route_iface_get(c->net, ifindex);
+
+	if (have_mtu && (mtu < (ifc->loopback ? 0u : 68u) || mtu > 65535u))
+		return ip_err(c, 2, mtu < 68 ? "Error: mtu less than device minimum.%s" :
+				     "Error: mtu greater than device maximum.%s", "");
+	if (have_mac && ((mac[0] & 1) || !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])))
+		return ip_err(c, 2, "RTNETLINK answers: Cannot assign requested address%s", "");
+	if (have_mac)
+		route_iface_set_mac(c->net, ifindex, mac);
+	if (have_mtu)
+		route_iface_set_mtu(c->net, ifindex, mtu);
+	if (up >= 0)
+		route_iface_set_up(c->net, ifindex, up == 1);
+	return 0;
+}
+
+static int ip_link(struct cli_ctx *c, int argc, char **argv)
+{
+	if (argc < 1)
+		return 0;
+	if (matches(argv[0], "set"))
+		return ip_link_set(c, argc - 1, argv + 1);
+	if (matches(argv[0], "add")) {
+		/* ip link add [name] NAME type dummy|veth... : devices are plain Ethernet here. */
+		const char *name = NULL;
+
+		for (int i = 1; i < argc; i++) {
+			if (!strcmp(argv[i], "name") && i + 1 < argc)
+				name = argv[++i];
+			else if (!strcmp(argv[i], "type"))
+				break;
+			else if (!name)
+				name = argv[i];
+		}
+		if (!name)
+			return ip_err(c, 255, "Not enough information: \"dev\" argument is required.%s", "");
+		int idx, rc = usnf_iface_add(c->net, name, &idx);
+
+		if (rc == -EEXIST)
+			return ip_err(c, 2, "RTNETLINK answers: File exists%s", "");
+		if (rc)
+			return ip_err(c, 2, "Error: Attribute failed policy validation.%s", "");
+		return 0;
+	}
+	if (matches(argv[0], "show") || matches(argv[0], "list")) {
+		for (int i = 1; i <= route_iface_max(c->net); i++) {
+			const struct usnf_iface *f = route_iface_get(c->net, i);
+
+			if (!f)
+				continue;
+			sb_addf(&c->out, "%d: %s: <%s%s> mtu %u state %s\n", f->ifindex, f->name,
+				f->loopback ? "LOOPBACK" : "BROADCAST,MULTICAST",
+				f->up ? ",UP,LOWER_UP" : "", f->mtu,
+				f->up ? (f->loopback ? "UNKNOWN" : "UP") : "DOWN");
+			sb_addf(&c->out, "    link/%s %02x:%02x:%02x:%02x:%02x:%02x\n",
+				f->loopback ? "loopback" : "ether", f->mac[0], f->mac[1], f->mac[2],
+				f->mac[3], f->mac[4], f->mac[5]);
+		}
+		return 0;
+	}
+	return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip link help\".", argv[0]);
+}
+
+/* ---- ip addr ---- */
+
+static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+		return 0;
+	bool add = matches(argv[0], "add"), del = matches(argv[0], "delete");
+
+	if (!add && !del && strcmp(argv[0], "replace"))
+		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip addr help\".", argv[0]);
+	const char *dev = NULL, *local = NULL, *brd = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "dev") && i + 1 < argc)
+			dev = argv[++i];
+		else if ((!strcmp(argv[i], "brd") || !strcmp(argv[i], "broadcast")) && i + 1 < argc)
+			brd = argv[++i];
+		else if (!strcmp(argv[i], "local") && i + 1 < argc)
+			local = argv[++i];
+		else if ((!strcmp(argv[i], "scope") || !strcmp(argv[i], "label") ||
+			  !strcmp(argv[i], "valid_lft") || !strcmp(argv[i], "preferred_lft") ||
+			  !strcmp(argv[i], "metric")) && i + 1 < argc)
+			i++;
+		else if (!strcmp(argv[i], "nodad") || !strcmp(argv[i], "noprefixroute"))
+			;
+		else if (!local)
+			local = argv[i];
+	}
+	if (!dev)
+		return ip_err(c, 255, "Not enough information: \"dev\" argument is required.%s", "");
+	if (!local)
+		return ip_err(c, 2, "RTNETLINK answers: Operation not supported%s", "");
+	int family = o->family, plen, ifindex, rc;
+	uint8_t a[16], b[16] = { 0 };
+
+	if (parse_prefix(local, &family, a, &plen) || !strcmp(local, "default"))
+		return ip_err(c, 1, "Error: any valid prefix is expected rather than \"%s\".", local);
+	if ((rc = find_dev(c, dev, &ifindex)))
+		return rc;
+	if (brd && family == AF_INET_) {
+		if (!strcmp(brd, "+") || !strcmp(brd, "-")) {
+			uint32_t m = plen ? ~0u << (32 - plen) : 0, v;
+
+			memcpy(&v, a, 4);
+			v = ntohl(v);
+			v = brd[0] == '+' ? (v | ~m) : (v & m);
+			v = htonl(v);
+			memcpy(b, &v, 4);
+		} else if (inet_pton(AF_INET, brd, b) != 1) {
+			return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", brd);
+		}
+	}
+	if (del) {
+		rc = route_addr_del(c->net, family, ifindex, a, (uint8_t)plen);
+		if (rc)
+			return ip_err(c, 2, family == AF_INET_ ? "Error: ipv4: Address not found.%s" :
+					    "RTNETLINK answers: Cannot assign requested address%s", "");
+		return 0;
+	}
+	rc = route_addr_add(c->net, family, ifindex, a, (uint8_t)plen, brd ? b : NULL);
+	if (rc == -EEXIST)
+		return ip_err(c, 2, family == AF_INET_ ? "Error: ipv4: Address already assigned.%s" :
+				    "Error: ipv6: address already assigned.%s", "");
+	if (rc)
+		return ip_err(c, 2, "RTNETLINK answers: %s", strerror(-rc));
+	return 0;
+}
+
+/* ---- ip route ---- */
+
+static const struct { const char *name; uint8_t type; } route_types[] = {
+	{ "unicast", RTN_UNICAST }, { "local", RTN_LOCAL }, { "broadcast", RTN_BROADCAST },
+	{ "anycast", RTN_ANYCAST }, { "multicast", RTN_MULTICAST }, { "blackhole", RTN_BLACKHOLE },
+	{ "unreachable", RTN_UNREACHABLE }, { "prohibit", RTN_PROHIBIT }, { "throw", RTN_THROW },
+};
+
+static int parse_table(const char *s, uint32_t *t)
+{
+	if (!strcmp(s, "main"))
+		*t = ROUTE_TABLE_MAIN;
+	else if (!strcmp(s, "local"))
+		*t = ROUTE_TABLE_LOCAL;
+	else if (!strcmp(s, "default"))
+		*t = ROUTE_TABLE_DEFAULT;
+	else
+		return parse_u32(s, t);
+	return 0;
+}
+
+/* Is gw reachable directly on dev (a connected route), as fib_check_nh()? Returns oif. */
+static int gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
+{
+	if (family == AF_INET6_ && gw[0] == 0xfe && (gw[1] & 0xc0) == 0x80)
+		return dev;     /* link-local gateways need the device */
+	const struct route_entry *r = route_lookup(c->net, family, gw, 0);
+
+	if (!r || r->type != RTN_UNICAST || r->has_gw)
+		return 0;
+	if (dev && r->oif != dev)
+		return 0;
+	return r->oif;
+}
+
+static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+		return 0;
+	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
+	bool del = matches(argv[0], "delete");
+	bool repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change") ||
+		    !strcmp(argv[0], "append");
+
+	if (!strcmp(argv[0], "flush"))
+		return 0;
+	if (!add && !del && !repl)
+		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip route help\".", argv[0]);
+	struct route_entry r;
+	int family = o->family, plen = -1, rc;
+	const char *dev = NULL, *dst = NULL;
+	bool have_metric = false;
+
+	memset(&r, 0, sizeof(r));
+	r.type = RTN_UNICAST;
+	r.proto = ROUTE_PROTO_BOOT;
+	r.table = ROUTE_TABLE_MAIN;
+	bool typed = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "via") && v) {
+			int f2 = family;
+
+			i++;
+			if (!strcmp(v, "inet") || !strcmp(v, "inet6")) {
+				if (i + 1 >= argc)
+					return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+				v = argv[++i];
+			}
+			if (parse_prefix(v, &f2, r.gw, &plen) || !strcmp(v, "default"))
+				return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+			if (family && f2 != family)
+				return ip_err(c, 2, "Error: Gateway family mismatch.%s", "");
+			family = f2;
+			r.has_gw = true;
+			plen = -1;
+		} else if (!strcmp(a, "dev") && v) {
+			dev = v;
+			i++;
+		} else if ((!strcmp(a, "metric") || !strcmp(a, "priority") || !strcmp(a, "preference")) && v) {
+			if (parse_u32(v, &r.metric))
+				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"metric\" value is invalid", v);
+			have_metric = true;
+			i++;
+		} else if (!strcmp(a, "table") && v) {
+			if (parse_table(v, &r.table))
+				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"table\" value is invalid", v);
+			i++;
+		} else if (!strcmp(a, "src") && v) {
+			int f2 = family, pl;
+
+			if (parse_prefix(v, &f2, r.prefsrc, &pl))
+				return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+			r.has_src = true;
+			i++;
+		} else if (!strcmp(a, "mtu") && v) {
+			if (!strcmp(v, "lock") && i + 2 < argc)
+				v = argv[++i];
+			if (parse_u32(v, &r.mtu))
+				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"mtu\" value is invalid", v);
+			i++;
+		} else if ((!strcmp(a, "proto") || !strcmp(a, "protocol")) && v) {
+			uint32_t pr;
+
+			r.proto = !strcmp(v, "kernel") ? 2 : !strcmp(v, "boot") ? 3 :
+				  !strcmp(v, "static") ? 4 : (parse_u32(v, &pr) ? 3 : (uint8_t)pr);
+			i++;
+		} else if ((!strcmp(a, "scope") || !strcmp(a, "tos") || !strcmp(a, "dsfield") ||
+			    !strcmp(a, "realm") || !strcmp(a, "advmss") || !strcmp(a, "pref") ||
+			    !strcmp(a, "hoplimit") || !strcmp(a, "initcwnd")) && v) {
+			i++;
+		} else if (!strcmp(a, "onlink")) {
+			;
+		} else if (!strcmp(a, "to")) {
+			;
+		} else {
+			bool t = false;
+
+			for (size_t k = 0; k < sizeof(route_types) / sizeof(route_types[0]); k++)
+				if (!dst && !typed && !strcmp(a, route_types[k].name)) {
+					r.type = route_types[k].type;
+					typed = t = true;
+				}
+			if (t)
+				continue;
+			if (dst)
+				return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", a);
+			dst = a;
+		}
+	}
+	if (!dst)
+		return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", "");
+	int fam2 = family;
+
+	if (parse_prefix(dst, &fam2, r.dst, &plen))
+		return ip_err(c, 1, "Error: any valid prefix is expected rather than \"%s\".", dst);
+	family = fam2 ? fam2 : (o->family ? o->family : AF_INET_);
+	r.family = family;
+	r.plen = (uint8_t)plen;
+	if (!have_metric && family == AF_INET6_ && !del)
+		r.metric = 1024;
+	if (dev && (rc = find_dev(c, dev, &r.oif)))
+		return rc;
+	if (del) {
+		if (!have_metric)
+			r.metric = UINT32_MAX;
+		r.type = typed ? r.type : 0;
+		r.proto = 0;
+		if (route_del(c->net, &r))
+			return ip_err(c, 2, "RTNETLINK answers: No such process%s", "");
+		return 0;
+	}
+	if (r.type == RTN_UNICAST) {
+		if (r.has_gw) {
+			int oif = gw_onlink(c, family, r.gw, r.oif);
+
+			if (!oif)
+				return ip_err(c, 2, family == AF_INET_ ? "Error: Nexthop has invalid gateway.%s" :
+						    "RTNETLINK answers: No route to host%s", "");
+			r.oif = oif;
+		} else if (!r.oif) {
+			return ip_err(c, 2, "Error: Device for nexthop is not up.%s", "");
+		}
+		r.scope = r.has_gw ? ROUTE_SCOPE_UNIVERSE : ROUTE_SCOPE_LINK;
+	}
+	rc = route_add(c->net, &r, repl);
+	if (rc == -EEXIST)
+		return ip_err(c, 2, "RTNETLINK answers: File exists%s", "");
+	if (rc)
+		return ip_err(c, 2, "RTNETLINK answers: %s", strerror(-rc));
+	return 0;
+}
+
+/* ---- ip neigh ---- */
+
+static int ip_neigh(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list") ||
+	    !strcmp(argv[0], "flush"))
+		return 0;
+	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
+	bool del = matches(argv[0], "delete");
+	bool repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change");
+
+	if (!add && !del && !repl)
+		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip neigh help\".", argv[0]);
+	const char *dev = NULL, *addr = NULL;
+	uint8_t mac[6] = { 0 }, state = ROUTE_NUD_PERMANENT;
+	bool have_mac = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "lladdr") && v) {
+			if (parse_mac(v, mac))
+				return ip_err(c, 1, "\"%s\" is invalid lladdr.", v);
+			have_mac = true;
+			i++;
+		} else if (!strcmp(argv[i], "dev") && v) {
+			dev = v;
+			i++;
+		} else if (!strcmp(argv[i], "nud") && v) {
+			state = !strcmp(v, "permanent") ? ROUTE_NUD_PERMANENT :
+				!strcmp(v, "noarp") ? ROUTE_NUD_NOARP :
+				!strcmp(v, "stale") ? ROUTE_NUD_STALE : ROUTE_NUD_REACHABLE;
+			i++;
+		} else if (!strcmp(argv[i], "proxy") || !strcmp(argv[i], "to")) {
+			;
+		} else if (!addr) {
+			addr = argv[i];
+		}
+	}
+	if (!dev || !addr)
+		return ip_err(c, 255, "Device and destination are required arguments.%s", "");
+	int family = o->family, plen, ifindex, rc;
+	uint8_t a[16];
+
+	if (parse_prefix(addr, &family, a, &plen))
+		return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", addr);
+	if ((rc = find_dev(c, dev, &ifindex)))
+		return rc;
+	if (del) {
+		if (route_neigh_del(c->net, family, ifindex, a))
+			return ip_err(c, 2, "RTNETLINK answers: No such file or directory%s", "");
+		return 0;
+	}
+	if (!have_mac)
+		return ip_err(c, 2, "RTNETLINK answers: Invalid argument%s", "");
+	rc = route_neigh_set(c->net, family, ifindex, a, mac, state, repl);
+	if (rc == -EEXIST)
+		return ip_err(c, 2, "RTNETLINK answers: File exists%s", "");
+	if (rc)
+		return ip_err(c, 2, "RTNETLINK answers: %s", strerror(-rc));
+	return 0;
+}
+
+int cli_ip(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct ipcmd_opts o = { 0 };
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *f = argv[i];
+
+		if (!strcmp(f, "-4"))
+			o.family = AF_INET_;
+		else if (!strcmp(f, "-6"))
+			o.family = AF_INET6_;
+		else if (!strcmp(f, "-f") || !strcmp(f, "-family")) {
+			if (++i >= argc)
+				return ip_err(ctx, 255, "Option \"%s\" requires an argument.", f);
+			o.family = !strcmp(argv[i], "inet6") ? AF_INET6_ : AF_INET_;
+		} else if (!strcmp(f, "-d") || !strcmp(f, "-s") || !strcmp(f, "-o") ||
+			   !strcmp(f, "-br") || !strcmp(f, "-c") || !strcmp(f, "-j") ||
+			   !strcmp(f, "-n") || !strcmp(f, "-details") || !strcmp(f, "-brief")) {
+			;
+		} else {
+			return ip_err(ctx, 255, "Option \"%s\" is unknown, try \"ip -help\".", f);
+		}
+	}
+	if (i >= argc)
+		return ip_err(ctx, 255, "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }%s", "");
+	const char *obj = argv[i];
+	int rest = argc - i - 1;
+	char **rv = argv + i + 1;
+
+	if (matches(obj, "link"))
+		return ip_link(ctx, rest, rv);
+	if (matches(obj, "address") || !strcmp(obj, "a") || !strcmp(obj, "addr"))
+		return ip_addr(ctx, &o, rest, rv);
+	if (matches(obj, "route") || !strcmp(obj, "r"))
+		return ip_route(ctx, &o, rest, rv);
+	if (matches(obj, "neighbour") || matches(obj, "neighbor") || !strcmp(obj, "n"))
+		return ip_neigh(ctx, &o, rest, rv);
+	return ip_err(ctx, 1, "Object \"%s\" is unknown, try \"ip help\".", obj);
+}

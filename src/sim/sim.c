@@ -1,0 +1,353 @@
+/* sim: `usnf sim` — a setup file and a capture in, emitted frames, a log and dumps out. */
+#include "sim/sim.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <usnf/net.h>
+
+static const char sim_usage[] =
+	"usage: usnf sim -f SETUP [-i IN.pcapng] [-o OUT.pcapng] [--log LOG.jsonl]\n"
+	"                [--dump DIR] [--iface NAME]... [--trace]\n";
+
+static int sim_parse_args(struct sim_opts *o, int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "in", required_argument, NULL, 'i' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "dump", required_argument, NULL, 'd' },
+		{ "iface", required_argument, NULL, 'I' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+f:i:o:th", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->setup = optarg; break;
+		case 'i': o->in = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'l': o->log = optarg; break;
+		case 'd': o->dump = optarg; break;
+		case 't': o->trace = true; break;
+		case 'I': o->ifaces[o->n_ifaces++] = optarg; break;
+		case 'h': fputs(sim_usage, stdout); return 1;
+		default: fputs(sim_usage, stderr); return -EINVAL;
+		}
+	}
+	if (optind < argc || !o->setup) {
+		fprintf(stderr, "usnf sim: %s\n%s", optind < argc ? "unexpected argument" :
+			"-f SETUP is required", sim_usage);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int read_text(const char *path, char **out, size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	size_t n;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -errno;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		sb_addn(&sb, chunk, n);
+	sb_addn(&sb, "", 0);
+	fclose(fp);
+	if (sb.oom) {
+		sb_release(&sb);
+		return -ENOMEM;
+	}
+	*out = sb.s;
+	*len = sb.len;
+	return 0;
+}
+
+/* Read and parse SETUP; every syntax error is reported before anything runs. */
+static int sim_load_setup(struct sim *s)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc = read_text(s->o.setup, &s->setup_text, &s->setup_len);
+
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", s->o.setup, strerror(-rc));
+		return rc;
+	}
+	const char *slash = strrchr(s->o.setup, '/');
+	s->setup_dir = slash ? strndup(s->o.setup, (size_t)(slash - s->o.setup) + 1) : NULL;
+	rc = script_parse(s->setup_text, s->setup_len, &s->script, &err);
+	if (rc)
+		fprintf(stderr, "%s:%s\n", s->o.setup, sb_str(&err));
+	sb_release(&err);
+	return rc;
+}
+
+static int sim_load_input(struct sim *s)
+{
+	struct strbuf err = STRBUF_INIT;
+	int rc;
+
+	if (!s->o.in)
+		return 0;
+	rc = pcapng_read(s->o.in, &s->in, &err);
+	if (rc)
+		fprintf(stderr, "usnf sim: %s\n", sb_str(&err));
+	for (unsigned int i = 0; !rc && i < s->in.n_ifaces; i++) {
+		if (s->in.ifaces[i].linktype != PCAPNG_LINKTYPE_ETHERNET) {
+			fprintf(stderr, "usnf sim: %s: interface %s has link type %u, not Ethernet (1)\n",
+				s->o.in, s->in.ifaces[i].name, s->in.ifaces[i].linktype);
+			rc = -EINVAL;
+		}
+	}
+	sb_release(&err);
+	return rc;
+}
+
+static FILE *open_out(const char *dir, const char *name, const char *what)
+{
+	struct strbuf p = STRBUF_INIT;
+	FILE *fp;
+
+	if (dir)
+		sb_addf(&p, "%s/", dir);
+	sb_add(&p, name);
+	fp = fopen(sb_str(&p), "w");
+	if (!fp)
+		fprintf(stderr, "usnf sim: %s %s: %s\n", what, sb_str(&p), strerror(errno));
+	sb_release(&p);
+	return fp;
+}
+
+static int sim_open_outputs(struct sim *s)
+{
+	if (s->o.log && !(s->log = open_out(NULL, s->o.log, "log")))
+		return -EIO;
+	if (s->o.dump) {
+		mkdir(s->o.dump, 0777);         /* may exist already */
+		if (!(s->kern = open_out(s->o.dump, "kern.log", "dump")))
+			return -EIO;
+	}
+	return 0;
+}
+
+/* Feed every input frame in file order on its interface, the clock at its timestamp. */
+static void sim_feed(struct sim *s)
+{
+	s->running = true;
+	if (s->in.n_frames)
+		s->t0_ns = s->in.frames[0].ts_ns;
+	for (unsigned int i = 0; i < s->in.n_frames; i++) {
+		const struct pcapng_frame *fr = &s->in.frames[i];
+		const char *ifname = s->in.ifaces[fr->iface].name;
+		int ifindex = usnf_iface_find(s->net, ifname);
+
+		s->frame_no = i + 1;
+		s->ts_ns = fr->ts_ns;
+		sim_frame_begin(s, fr, ifname);
+		usnf_net_set_clock(s->net, fr->ts_ns);
+		int fate = ifindex > 0 ? usnf_net_rx(s->net, ifindex, fr->data, fr->len) : -ENODEV;
+		sim_frame_end(s, fate, ifname);
+	}
+	s->running = false;
+}
+
+/* OUT.pcapng: one IDB per interface (ifindex order, lo left out), frames in emission order. */
+static int sim_write_output(struct sim *s)
+{
+	struct pcapng_writer w;
+	struct strbuf err = STRBUF_INIT;
+	int max = 0, *idb;
+	int rc;
+
+	for (unsigned int i = 0; i < s->n_txrec; i++)
+		max = s->tx[i].ifindex > max ? s->tx[i].ifindex : max;
+	for (int i = 1; i < max + 64; i++)
+		if (usnf_iface_name(s->net, i))
+			max = i > max ? i : max;
+	idb = calloc((size_t)max + 1, sizeof(*idb));
+	if (!idb)
+		return -ENOMEM;
+	pcapng_writer_init(&w);
+	for (int i = 1; i <= max; i++) {
+		const char *n = usnf_iface_name(s->net, i);
+		if (n && i != s->lo_ifindex)
+			idb[i] = (int)pcapng_writer_add_iface(&w, n);
+		else if (n || s->n_txrec)
+			idb[i] = -1;
+	}
+	for (unsigned int i = 0; i < s->n_txrec; i++) {
+		const struct sim_txrec *t = &s->tx[i];
+		if (idb[t->ifindex] >= 0)
+			pcapng_writer_add_frame(&w, (unsigned int)idb[t->ifindex], t->ts_ns,
+						(const uint8_t *)s->txdata.s + t->off, t->len);
+	}
+	rc = s->txdata.oom ? -ENOMEM : pcapng_writer_save(&w, s->o.out, &err);
+	if (rc)
+		fprintf(stderr, "usnf sim: %s\n", err.len ? sb_str(&err) : "out of memory");
+	pcapng_writer_release(&w);
+	sb_release(&err);
+	free(idb);
+	return rc;
+}
+
+/*
+ * iptables-save.txt: `iptables-save -c` then `ip6tables-save -c` without the date
+ * lines, joined as kernel-run joins them (every line ends in '\n'; no table at all
+ * gives one empty line).
+ */
+static void sim_dump_rules(struct sim *s, FILE *fp)
+{
+	static const char *const tools[] = { "iptables-save", "ip6tables-save" };
+	struct strbuf all = STRBUF_INIT;
+
+	for (int t = 0; t < 2; t++) {
+		struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+		char *argv[] = { (char *)tools[t], "-c", NULL };
+		int rc = sim_cli(s->net, argv, NULL, 0, &out, &err);
+		const char *p = sb_str(&out);
+
+		if (rc)
+			fprintf(stderr, "usnf sim: %s -c failed: %s", tools[t], sb_str(&err));
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+			if (strncmp(p, "# Generated by", 14) && strncmp(p, "# Completed on", 14)) {
+				sb_addn(&all, p, n);
+				sb_addc(&all, '\n');
+			}
+			p += n + (nl ? 1 : 0);
+		}
+		sb_release(&out);
+		sb_release(&err);
+	}
+	fputs(all.len ? sb_str(&all) : "\n", fp);
+	sb_release(&all);
+}
+
+static int sim_dump(struct sim *s)
+{
+	FILE *fp = open_out(s->o.dump, "iptables-save.txt", "dump");
+
+	if (!fp)
+		return -EIO;
+	sim_dump_rules(s, fp);
+	fclose(fp);
+	fp = open_out(s->o.dump, "conntrack.txt", "dump");
+	if (!fp)
+		return -EIO;
+	/* Connection tracking does not exist yet: no entries, the oracle's header lines. */
+	fputs("# conntrack -L -f ipv4 -o extended (0 entries, sorted)\n"
+	      "# conntrack -L -f ipv6 -o extended (0 entries, sorted)\n", fp);
+	fclose(fp);
+	return 0;
+}
+
+static void sim_release(struct sim *s)
+{
+	usnf_net_destroy(s->net);
+	script_free(&s->script);
+	pcapng_file_free(&s->in);
+	free(s->setup_text);
+	free(s->setup_dir);
+	if (s->log)
+		fclose(s->log);
+	if (s->kern)
+		fclose(s->kern);
+	sb_release(&s->ev);
+	sb_release(&s->text);
+	sb_release(&s->txdata);
+	free(s->tx);
+}
+
+/* The contract of DESIGN.md "Simulator contract"; exit 2 on any error. */
+static int sim_run(struct sim *s)
+{
+	if (sim_load_setup(s) || sim_load_input(s) || sim_open_outputs(s))
+		return 2;
+	if (sim_env_create(s))
+		return 2;
+	sim_trace_attach(s);
+	if (sim_setup_run(s) || sim_counters_zero(s))
+		return 2;
+	sim_feed(s);
+	if (s->o.out && sim_write_output(s))
+		return 2;
+	if (s->o.dump && sim_dump(s))
+		return 2;
+	return 0;
+}
+
+int sim_main(int argc, char **argv)
+{
+	struct sim s = { .ev = STRBUF_INIT, .text = STRBUF_INIT, .txdata = STRBUF_INIT };
+	const char **ifaces = calloc((size_t)argc + 1, sizeof(*ifaces));
+	int rc;
+
+	if (!ifaces)
+		return 2;
+	s.o.ifaces = ifaces;
+	rc = sim_parse_args(&s.o, argc, argv);
+	if (rc) {
+		free(ifaces);
+		return rc > 0 ? 0 : 2;
+	}
+	s.lo_ifindex = -1;
+	rc = sim_run(&s);
+	fflush(stdout);
+	sim_release(&s);
+	free(ifaces);
+	return rc;
+}
+
+/* stdin for iptables-restore and friends in one-shot mode (not a terminal). */
+static char *read_stdin(size_t *len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	*len = 0;
+	if (isatty(STDIN_FILENO))
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), stdin)) > 0)
+		sb_addn(&sb, chunk, n);
+	*len = sb.len;
+	return sb.s;
+}
+
+int sim_oneshot(int argc, char **argv)
+{
+	struct usnf_net *net = NULL;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	size_t in_len = 0;
+	char *in = strstr(argv[0], "restore") ? read_stdin(&in_len) : NULL;
+	int rc = usnf_net_create(&net);
+
+	(void)argc;
+	if (rc) {
+		fprintf(stderr, "usnf: cannot create the instance: %s\n", strerror(-rc));
+		free(in);
+		return 2;
+	}
+	rc = sim_cli(net, argv, in, in_len, &out, &err);
+	fputs(sb_str(&out), stdout);
+	fputs(sb_str(&err), stderr);
+	if (rc == -ENOENT)
+		fprintf(stderr, "usnf: unknown command '%s'\n", argv[0]);
+	sb_release(&out);
+	sb_release(&err);
+	usnf_net_destroy(net);
+	free(in);
+	return rc < 0 ? 2 : rc;
+}

@@ -1,0 +1,330 @@
+/* icmp: ICMPv4 receive, echo replies, icmp_send() and TCP resets (net/ipv4/icmp.c, tcp_ipv4.c). */
+#include <string.h>
+
+#include "pkt/csum.h"
+#include "stack/stack_int.h"
+
+#define ICMP_ECHOREPLY 0
+#define ICMP_DEST_UNREACH 3
+#define ICMP_ECHO 8
+#define ICMP_TIMESTAMP 13
+#define ICMP_ADDRESS 17
+#define ICMP_ADDRESSREPLY 18
+#define NR_ICMP_TYPES 18
+
+static uint32_t ip_saddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 12, 4); return a; }
+static uint32_t ip_daddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 16, 4); return a; }
+
+/* icmp_pointers[].error: the types that are errors (never answered with an error). */
+static bool icmp_is_error(uint8_t type)
+{
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+/* Fill a 20-byte IPv4 header at h (checksum done by the caller after the payload). */
+static void ip4_hdr_put(struct usnf_net *net, uint8_t *h, uint8_t tos, uint16_t totlen,
+			bool df, uint8_t ttl, uint8_t proto, uint32_t saddr, uint32_t daddr)
+{
+	struct stack_ctx *s = stk(net);
+
+	h[0] = 0x45;
+	h[1] = tos;
+	wr16(h + 2, totlen);
+	/* ip_select_ident(): DF packets of unconnected sockets carry 0, the others any. */
+	wr16(h + 4, df ? 0 : s->ip_id++);
+	wr16(h + 6, df ? 0x4000 : 0);
+	h[8] = ttl;
+	h[9] = proto;
+	memcpy(h + 12, &saddr, 4);
+	memcpy(h + 16, &daddr, 4);
+	ipv4_set_csum(h);
+}
+
+/*
+ * The source a reply to daddr leaves with when none is imposed: the route's
+ * preferred source, else inet_select_addr() on its device (fib_result_prefsrc()).
+ */
+static bool route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, uint32_t *mtu)
+{
+	const struct route_entry *r = route_lookup(net, AF_INET_, &daddr, 0);
+	const struct usnf_iface *dev;
+
+	if (!r || (r->type != RTN_UNICAST && r->type != RTN_LOCAL && r->type != RTN_BROADCAST))
+		return false;
+	dev = route_iface_get(net, r->type == RTN_LOCAL ? 1 : r->oif);
+	if (mtu)
+		*mtu = r->mtu ? r->mtu : (dev ? dev->mtu : 1500);
+	if (r->has_src) {
+		memcpy(saddr, r->prefsrc, 4);
+		return true;
+	}
+	if (r->type == RTN_LOCAL) {
+		*saddr = daddr;
+		return true;
+	}
+	uint32_t toward = daddr;
+
+	if (r->has_gw)
+		memcpy(&toward, r->gw, 4);
+	return route_select_src4(net, r->oif, toward, ROUTE_SCOPE_UNIVERSE, saddr);
+}
+
+static uint16_t icmp_len(const struct pkt *p)
+{
+	const uint8_t *iph = pkt_network(p);
+
+	return (uint16_t)(rd16(iph + 2) - (iph[0] & 0x0f) * 4);
+}
+
+/* ---- icmp_send() ---- */
+
+void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
+		uint32_t info, bool from_reject)
+{
+	const uint8_t *iph = pkt_header(old, old->net_off, 20);
+	uint32_t saddr = 0, daddr, mtu = 576, room, dlen;
+	struct pkt *p;
+
+	(void)from_reject;
+	if (!iph || old->pkt_type != PKT_HOST)
+		return;
+	if (old->rt_type == RTN_BROADCAST || old->rt_type == RTN_MULTICAST)
+		return;
+	if (rd16(iph + 6) & 0x1fff)
+		return;                         /* only fragment 0 */
+	if (icmp_is_error(type) && iph[9] == 1) {
+		const uint8_t *it = pkt_header(old, old->net_off + (iph[0] & 0x0fu) * 4, 1);
+
+		if (!it || *it > NR_ICMP_TYPES || icmp_is_error(*it))
+			return;         /* no error about an error */
+	}
+	daddr = ip_saddr(iph);
+	if (old->rt_type == RTN_LOCAL) {
+		saddr = ip_daddr(iph);
+	} else if (old->iif && !old->local_out &&
+		   stk(net)->sys[SYS_ICMP_ERRORS_USE_INBOUND_IFADDR]) {
+		route_select_src4(net, old->iif, daddr, ROUTE_SCOPE_LINK, &saddr);
+	}
+	uint32_t rsrc = 0;
+
+	if (!route_src4(net, daddr, &rsrc, &mtu))
+		return;
+	if (!saddr)
+		saddr = rsrc;
+	room = mtu > 576 ? 576 : mtu;
+	room -= 20 + 8;
+	dlen = old->len - (old->net_off - old->data);
+	if (dlen > room)
+		dlen = room;
+	p = stack_pkt_new(net, old);
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p);
+	uint8_t *ic = h + 20;
+	/* Errors go out at internetwork-control precedence, keeping the DSCP's TOS bits. */
+	uint8_t tos = icmp_is_error(type) ? (uint8_t)((iph[1] & 0x1e) | 0xc0) : iph[1];
+
+	p->len = 20 + 8 + dlen;
+	memset(ic, 0, 8);
+	ic[0] = type;
+	ic[1] = code;
+	if (type == ICMP_DEST_UNREACH && code == 4)
+		wr16(ic + 6, (uint16_t)info);           /* un.frag.mtu */
+	else if (type == 12)
+		wr32(ic + 4, info);                     /* pointer << 24 */
+	else if (type == 5)
+		memcpy(ic + 4, &info, 4);               /* gateway */
+	memcpy(ic + 8, pkt_at(old, old->net_off), dlen);
+	uint16_t c = csum_fold(csum_partial(ic, 8 + dlen, 0));
+
+	memcpy(ic + 2, &c, 2);
+	ip4_hdr_put(net, h, tos, (uint16_t)p->len, false,
+		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
+	ipv4_local_out(net, p);
+}
+
+/* nf_send_unreach(): REJECT's ICMP, only for a packet whose checksum is right. */
+void stack_icmp_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t type, uint8_t code,
+		     uint32_t info)
+{
+	const uint8_t *iph = pkt_header(oldpkt, oldpkt->net_off, 20);
+
+	if (!iph || (rd16(iph + 6) & 0x1fff))
+		return;
+	uint32_t hl = (iph[0] & 0x0fu) * 4, l4len = rd16(iph + 2) - hl;
+	uint32_t th = oldpkt->net_off + hl;
+	uint8_t proto = iph[9];
+	bool verify = proto == IPPROTO_TCP_ || proto == IPPROTO_ICMP_;
+
+	if (proto == IPPROTO_UDP_) {
+		const uint8_t *uh = pkt_header(oldpkt, th, 8);
+
+		verify = uh && rd16(uh + 6) != 0;
+	}
+	if (verify && !(oldpkt->is_fragment)) {
+		uint32_t pseudo = proto == IPPROTO_ICMP_ ? 0 :
+				  csum_pseudo4(ip_saddr(iph), ip_daddr(iph), proto, l4len);
+
+		if (csum_l4(oldpkt, th, l4len, pseudo) != 0)
+			return;
+	}
+	icmp_send4(net, oldpkt, type, code, info, true);
+}
+
+/* ---- echo (icmp_echo() / icmp_reply()) ---- */
+
+static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
+{
+	const uint8_t *iph = pkt_network(req);
+	uint32_t len = icmp_len(req), saddr, daddr = ip_saddr(iph);
+	struct pkt *p;
+
+	if (req->rt_type == RTN_LOCAL) {
+		saddr = ip_daddr(iph);
+	} else if (!route_src4(net, daddr, &saddr, NULL)) {
+		return;         /* fib_compute_spec_dst() for broadcast requests */
+	}
+	p = stack_pkt_new(net, req);
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p), *ic = h + 20;
+
+	p->len = 20 + len;
+	memcpy(ic, pkt_transport(req), len);
+	ic[0] = ICMP_ECHOREPLY;
+	ic[1] = 0;
+	ic[2] = ic[3] = 0;
+	uint16_t c = csum_fold(csum_partial(ic, len, 0));
+
+	memcpy(ic + 2, &c, 2);
+	/* The ICMP socket does no PMTU discovery (no DF); the reply keeps the TOS. */
+	ip4_hdr_put(net, h, iph[1], (uint16_t)p->len, false,
+		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
+	ipv4_local_out(net, p);
+}
+
+void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	uint32_t len = icmp_len(p);
+	const uint8_t *ic = pkt_header(p, p->trans_off, 8);
+	struct stack_ctx *s = stk(net);
+
+	(void)in;
+	if (!ic || len < 8) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (csum_l4(p, p->trans_off, len, 0) != 0) {
+		stack_drop(net, p, PKT_DROP_ICMP_CSUM);
+		return;
+	}
+	uint8_t type = ic[0];
+
+	if (p->rt_type == RTN_BROADCAST || p->rt_type == RTN_MULTICAST) {
+		if ((type == ICMP_ECHO || type == ICMP_TIMESTAMP) &&
+		    s->sys[SYS_ICMP_ECHO_IGNORE_BROADCASTS]) {
+			stack_drop(net, p, PKT_DROP_ICMP_IGNORED);
+			return;
+		}
+		if (type != ICMP_ECHO && type != ICMP_TIMESTAMP && type != ICMP_ADDRESS &&
+		    type != ICMP_ADDRESSREPLY) {
+			stack_drop(net, p, PKT_DROP_ICMP_IGNORED);
+			return;
+		}
+	}
+	if (type > NR_ICMP_TYPES) {
+		stack_drop(net, p, PKT_DROP_ICMP_IGNORED);
+		return;
+	}
+	if (type == ICMP_ECHO) {
+		if (s->sys[SYS_ICMP_ECHO_IGNORE_ALL]) {
+			stack_drop(net, p, PKT_DROP_ICMP_IGNORED);
+			return;
+		}
+		stack_set_fate(net, USNF_FATE_LOCAL);
+		stack_trace_local(net, p, "icmp echo reply");
+		icmp_echo_reply(net, p);
+		pkt_free(p);
+		return;
+	}
+	/* Errors and replies go to sockets; there are none: consumed. */
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	stack_trace_local(net, p, "icmp consumed");
+	pkt_free(p);
+}
+
+/* ---- TCP resets ---- */
+
+/* The RST of tcp_v4_send_reset() / nf_reject_ip_tcphdr_put(). */
+static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_t tos,
+			     uint8_t ttl)
+{
+	const uint8_t *iph = pkt_network(old);
+	const uint8_t *th = pkt_transport(old);
+	uint32_t hl = (iph[0] & 0x0fu) * 4;
+	uint32_t payload = rd16(iph + 2) - hl - (uint32_t)(th[12] >> 4) * 4;
+	uint32_t saddr = ip_daddr(iph), daddr = ip_saddr(iph);
+	struct pkt *p = stack_pkt_new(net, old);
+
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p), *t = h + 20;
+
+	p->len = 40;
+	memset(t, 0, 20);
+	memcpy(t, th + 2, 2);
+	memcpy(t + 2, th, 2);
+	if (th[13] & 0x10) {
+		memcpy(t + 4, th + 8, 4);       /* seq = their ack */
+		t[13] = 0x04;
+	} else {
+		uint32_t ack = rd32(th + 4) + ((th[13] & 0x02) ? 1 : 0) + ((th[13] & 0x01) ? 1 : 0) +
+			       payload;
+
+		wr32(t + 8, ack);
+		t[13] = 0x14;                   /* RST|ACK */
+	}
+	t[12] = 5 << 4;
+	uint16_t c = csum_fold(csum_partial(t, 20, csum_pseudo4(saddr, daddr, IPPROTO_TCP_, 20)));
+
+	memcpy(t + 16, &c, 2);
+	ip4_hdr_put(net, h, tos, 40, true, ttl, IPPROTO_TCP_, saddr, daddr);
+	ipv4_local_out(net, p);
+}
+
+void tcp4_send_reset(struct usnf_net *net, const struct pkt *old)
+{
+	const uint8_t *th = pkt_transport(old);
+
+	if (th[13] & 0x04 || old->rt_type != RTN_LOCAL)
+		return;
+	/* ip_send_unicast_reply(): the TOS of the segment without its ECN bits. */
+	tcp4_reset_build(net, old, pkt_network(old)[1] & 0xfc,
+			 (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL]);
+}
+
+/* nf_send_reset(): REJECT --reject-with tcp-reset. */
+void stack_send_reset4(struct usnf_net *net, const struct pkt *oldpkt, int hook)
+{
+	const uint8_t *iph = pkt_header(oldpkt, oldpkt->net_off, 20);
+
+	(void)hook;
+	if (!iph || (rd16(iph + 6) & 0x1fff) || iph[9] != IPPROTO_TCP_ || (iph[0] >> 4) != 4 ||
+	    (iph[0] & 0x0f) < 5)
+		return;
+	uint32_t hl = (iph[0] & 0x0fu) * 4, l4len = rd16(iph + 2) - hl;
+	const uint8_t *th = pkt_header(oldpkt, oldpkt->net_off + hl, 20);
+
+	if (!th || (th[13] & 0x04))
+		return;
+	if (csum_l4(oldpkt, oldpkt->net_off + hl, l4len,
+		    csum_pseudo4(ip_saddr(iph), ip_daddr(iph), IPPROTO_TCP_, l4len)) != 0)
+		return;
+	if (oldpkt->rt_type == RTN_BROADCAST || oldpkt->rt_type == RTN_MULTICAST)
+		return;
+	/* tcp_v4 layout helpers read through net_off/trans_off. */
+	struct pkt tmp = *oldpkt;
+
+	tmp.trans_off = oldpkt->net_off + hl;
+	tcp4_reset_build(net, &tmp, 0, (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL]);
+}

@@ -1,0 +1,736 @@
+/* ipv4: receive, input routing, forwarding, local delivery and output (net/ipv4/ip_*.c). */
+#include <errno.h>
+#include <string.h>
+
+#include "pkt/csum.h"
+#include "pkt/parse.h"
+#include "stack/stack_int.h"
+
+#define IP_DF 0x4000
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+#define IPOPT_END 0
+#define IPOPT_NOOP 1
+#define IPOPT_RR 7
+#define IPOPT_TS 68
+#define IPOPT_LSRR 131
+#define IPOPT_SSRR 137
+#define IPOPT_RA 148
+
+/* What ip_options_compile() found that later stages act on. */
+struct ip4_opts {
+	uint8_t rr;             /* offset of the record-route option from the IP header, 0 none */
+	bool rr_needaddr;
+	bool srr;
+	bool router_alert;
+};
+
+void ipv4_set_csum(uint8_t *iph)
+{
+	uint16_t c;
+
+	iph[10] = iph[11] = 0;
+	c = ip_fast_csum(iph, iph[0] & 0x0f);
+	memcpy(iph + 10, &c, 2);
+}
+
+static uint32_t ip_saddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 12, 4); return a; }
+static uint32_t ip_daddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 16, 4); return a; }
+
+/* Offsets and flags the rest of the engine reads from a packet with an IPv4 header at net_off. */
+static void ipv4_set_meta(struct pkt *p)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint16_t fo = rd16(iph + 6);
+
+	p->protocol = PKT_ETH_P_IP;
+	p->trans_off = p->net_off + (uint32_t)(iph[0] & 0x0f) * 4;
+	p->l4proto = iph[9];
+	p->frag_off = (uint16_t)((fo & IP_OFFSET) * 8);
+	p->is_fragment = (fo & (IP_MF | IP_OFFSET)) != 0;
+}
+
+/* ---- options (ip_options_compile(), reduced to what a router acts on) ---- */
+
+/* Returns 0, or the offset of the bad byte (for the parameter problem pointer). */
+static int ipv4_options_parse(const uint8_t *iph, struct ip4_opts *o)
+{
+	unsigned int hl = (unsigned int)(iph[0] & 0x0f) * 4;
+	unsigned int i = 20;
+
+	memset(o, 0, sizeof(*o));
+	while (i < hl) {
+		uint8_t t = iph[i];
+
+		if (t == IPOPT_END)
+			break;
+		if (t == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hl)
+			return (int)i;
+		unsigned int len = iph[i + 1];
+
+		if (len < 2 || i + len > hl)
+			return (int)i + 1;
+		switch (t) {
+		case IPOPT_RR:
+			if (len < 3)
+				return (int)i + 1;
+			if (iph[i + 2] < 4)
+				return (int)i + 2;
+			if (iph[i + 2] <= len) {
+				if (iph[i + 2] + 3u > len)
+					return (int)i + 2;
+				o->rr_needaddr = true;
+			}
+			o->rr = (uint8_t)i;
+			break;
+		case IPOPT_LSRR:
+		case IPOPT_SSRR:
+			if (len < 3)
+				return (int)i + 1;
+			if (iph[i + 2] < 4)
+				return (int)i + 2;
+			o->srr = true;
+			break;
+		case IPOPT_RA:
+			if (len != 4)
+				return (int)i + 1;
+			o->router_alert = true;
+			break;
+		default:
+			break;
+		}
+		i += len;
+	}
+	return 0;
+}
+
+/* ---- output: neighbour, fragmentation, POSTROUTING ---- */
+
+static void ipv4_neigh_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t nh;
+	uint8_t mac[6];
+
+	memcpy(&nh, p->nexthop, 4);
+	if (p->rt_type == RTN_BROADCAST || nh == 0xffffffffu) {
+		memset(mac, 0xff, 6);
+	} else if ((((const uint8_t *)&nh)[0] & 0xf0) == 0xe0) {
+		/* ip_eth_mc_map(): 01:00:5e + low 23 bits of the group. */
+		const uint8_t *a = (const uint8_t *)&nh;
+
+		mac[0] = 0x01, mac[1] = 0x00, mac[2] = 0x5e;
+		mac[3] = a[1] & 0x7f, mac[4] = a[2], mac[5] = a[3];
+	} else {
+		const uint8_t *m = route_neigh_lookup(net, AF_INET_, out->ifindex, &nh);
+
+		if (!m) {
+			/* The kernel would ARP and queue; the simulator's hosts are all static. */
+			stack_drop(net, p, PKT_DROP_NEIGH_FAILED);
+			return;
+		}
+		memcpy(mac, m, 6);
+	}
+	(void)iph;
+	stack_xmit(net, p, out, mac, PKT_ETH_P_IP);
+}
+
+/* ip_do_fragment(): the slow path, one new packet per fragment. */
+static void ipv4_fragment(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out,
+			  uint32_t mtu)
+{
+	const uint8_t *iph = pkt_network(p);
+	unsigned int hlen = (unsigned int)(iph[0] & 0x0f) * 4;
+	uint32_t total = rd16(iph + 2);
+	uint32_t left = total - hlen, off = 0;
+	uint16_t ofo = rd16(iph + 6);
+	uint32_t base = (uint32_t)(ofo & IP_OFFSET) * 8;
+	bool more = ofo & IP_MF, df = ofo & IP_DF;
+	bool first = true;
+	uint8_t hdr[60];
+
+	if (mtu < hlen + 8) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		return;
+	}
+	memcpy(hdr, iph, hlen);
+	while (left > 0) {
+		uint32_t len = left > mtu - hlen ? ((mtu - hlen) & ~7u) : left;
+		struct pkt *f = pkt_clone(p);
+
+		if (!f) {
+			stk(net)->drops[PKT_DROP_NOMEM]++;
+			break;
+		}
+		f->data = PKT_HEADROOM;
+		f->net_off = f->data;
+		memcpy(pkt_data(f), hdr, hlen);
+		memcpy(pkt_data(f) + hlen, iph + hlen + off, len);
+		f->len = hlen + len;
+		uint8_t *fh = pkt_data(f);
+		uint16_t fo = (uint16_t)((base + off) >> 3);
+
+		if (off + len < total - hlen || more)
+			fo |= IP_MF;
+		if (df)
+			fo |= IP_DF;
+		wr16(fh + 6, fo);
+		wr16(fh + 2, (uint16_t)(hlen + len));
+		ipv4_set_csum(fh);
+		ipv4_set_meta(f);
+		if (first) {
+			/* ip_options_fragment(): options not copied to later fragments become NOOPs. */
+			for (unsigned int i = 20; i < hlen;) {
+				uint8_t t = hdr[i];
+
+				if (t == IPOPT_END)
+					break;
+				if (t == IPOPT_NOOP) {
+					i++;
+					continue;
+				}
+				unsigned int ol = hdr[i + 1];
+
+				if (ol < 2 || i + ol > hlen)
+					break;
+				if (!(t & 0x80))
+					memset(hdr + i, IPOPT_NOOP, ol);
+				i += ol;
+			}
+			first = false;
+		}
+		ipv4_neigh_output(net, f, out);
+		off += len;
+		left -= len;
+	}
+	pkt_free(p);
+}
+
+/* ip_finish_output(): fragment what exceeds the MTU, then the neighbour. */
+static void ipv4_finish_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
+
+	if (p->len > mtu) {
+		if (rd16(iph + 6) & IP_DF) {
+			/* ip_fragment(): DF set and too big (a local packet): frag needed. */
+			icmp_send4(net, p, 3, 4, mtu, false);
+			stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+			return;
+		}
+		ipv4_fragment(net, p, out, mtu);
+		return;
+	}
+	ipv4_neigh_output(net, p, out);
+}
+
+/* Locally generated packets routed to ourselves go round through lo (loopback_xmit()). */
+static void ipv4_loopback(struct usnf_net *net, struct pkt *p)
+{
+	struct usnf_iface *lo = route_iface_get(net, 1);
+	struct stack_ctx *s = stk(net);
+
+	if (s->depth > 4) {
+		stack_drop(net, p, PKT_DROP_NOMEM);
+		return;
+	}
+	p->iif = lo->ifindex;
+	p->oif = 0;
+	p->local_out = false;
+	p->pkt_type = PKT_HOST;
+	p->rt_type = RTN_UNSPEC;
+	s->depth++;
+	ipv4_rcv(net, p, lo);
+	s->depth--;
+}
+
+/* ip_output(): POSTROUTING, then ip_finish_output(). */
+static void ipv4_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *in,
+			const struct usnf_iface *out)
+{
+	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_POST_ROUTING, p, in, out))
+		return;
+	if (p->rt_type == RTN_LOCAL) {
+		ipv4_loopback(net, p);
+		return;
+	}
+	ipv4_finish_output(net, p, out);
+}
+
+/*
+ * Output route for a local packet (ip_route_output_key()): sets oif, nexthop,
+ * rt_type, mtu.  Returns the device or NULL (no route: -ENETUNREACH).
+ */
+static const struct usnf_iface *ipv4_route_output(struct usnf_net *net, struct pkt *p)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t daddr = ip_daddr(iph);
+	const struct route_entry *r;
+	const struct usnf_iface *out;
+
+	if (daddr == 0xffffffffu) {
+		out = route_iface_get(net, p->oif);
+		if (!out)
+			return NULL;
+		p->rt_type = RTN_BROADCAST;
+		memcpy(p->nexthop, &daddr, 4);
+		return out;
+	}
+	r = route_lookup(net, AF_INET_, &daddr, 0);
+	if (!r || (r->type != RTN_UNICAST && r->type != RTN_LOCAL && r->type != RTN_BROADCAST))
+		return NULL;
+	p->rt_type = r->type;
+	if (r->type == RTN_LOCAL) {
+		out = route_iface_get(net, 1);
+		memcpy(p->nexthop, &daddr, 4);
+	} else {
+		out = route_iface_get(net, r->oif);
+		memcpy(p->nexthop, r->has_gw ? (const void *)r->gw : (const void *)&daddr, 4);
+	}
+	p->mtu = r->mtu;
+	return out;
+}
+
+void ipv4_local_out(struct usnf_net *net, struct pkt *p)
+{
+	const struct usnf_iface *out;
+	uint32_t daddr;
+
+	p->net_off = p->data;
+	ipv4_set_meta(p);
+	out = ipv4_route_output(net, p);
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+		return;
+	}
+	p->oif = out->ifindex;
+	daddr = ip_daddr(pkt_network(p));
+	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_LOCAL_OUT, p, NULL, out))
+		return;
+	/* ip_route_me_harder(): a hook changed the destination, route again. */
+	if (ip_daddr(pkt_network(p)) != daddr) {
+		ipv4_set_meta(p);
+		out = ipv4_route_output(net, p);
+		if (!out) {
+			stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+			return;
+		}
+		p->oif = out->ifindex;
+	}
+	ipv4_output(net, p, NULL, out);
+}
+
+/* ---- forwarding (ip_forward()) ---- */
+
+/* ip_decrease_ttl(): the kernel's own incremental update, bit for bit. */
+static void ipv4_decrease_ttl(uint8_t *iph)
+{
+	uint16_t c;
+	uint32_t check;
+
+	memcpy(&c, iph + 10, 2);
+	check = c;
+	uint16_t add = 0;
+
+	wr16((uint8_t *)&add, 0x0100);
+	check += add;
+	c = (uint16_t)(check + (check >= 0xffff));
+	memcpy(iph + 10, &c, 2);
+	iph[8]--;
+}
+
+/* ip_forward_options(): record route gets the outgoing address. */
+static void ipv4_forward_options(struct usnf_net *net, struct pkt *p, const struct ip4_opts *o,
+				 const struct usnf_iface *out)
+{
+	uint8_t *iph = pkt_network(p);
+
+	if (!o->rr_needaddr)
+		return;
+	uint8_t *opt = iph + o->rr;
+	uint32_t src = 0, dst = ip_daddr(iph), nh;
+
+	memcpy(&nh, p->nexthop, 4);
+	/* ip_rt_get_source(): the route's preferred source toward the next hop. */
+	const struct route_entry *r = route_lookup(net, AF_INET_, &dst, 0);
+
+	if (r && r->has_src)
+		memcpy(&src, r->prefsrc, 4);
+	else
+		route_select_src4(net, out->ifindex, nh, ROUTE_SCOPE_UNIVERSE, &src);
+	/* ip_options_compile() advanced the pointer on receive; the slot it filled
+	 * gets the outgoing address here: net effect, one more address recorded. */
+	memcpy(opt + opt[2] - 1, &src, 4);
+	opt[2] += 4;
+	ipv4_set_csum(iph);
+}
+
+static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface *in,
+			 const struct route_entry *r, const struct ip4_opts *o)
+{
+	uint8_t *iph = pkt_network(p);
+	const struct usnf_iface *out = route_iface_get(net, r->oif);
+	uint32_t mtu;
+
+	if (p->pkt_type != PKT_HOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (iph[8] <= 1) {
+		icmp_send4(net, p, 11, 0, 0, false);
+		stack_drop(net, p, PKT_DROP_IP_TTL_EXPIRED);
+		return;
+	}
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_INNOROUTES);
+		return;
+	}
+	/* ip_exceeds_mtu(): only DF packets are refused; the others get fragmented. */
+	mtu = r->mtu ? r->mtu : out->mtu;
+	if (p->len > mtu && (rd16(iph + 6) & IP_DF)) {
+		icmp_send4(net, p, 3, 4, mtu, false);
+		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		return;
+	}
+	ipv4_decrease_ttl(iph);
+	p->oif = out->ifindex;
+	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_FORWARD, p, in, out))
+		return;
+	iph = pkt_network(p);
+	if (o->rr)
+		ipv4_forward_options(net, p, o, out);
+	ipv4_output(net, p, in, out);
+}
+
+/* ---- local delivery (ip_local_deliver()) ---- */
+
+static bool proto_known(uint8_t proto)
+{
+	return proto == IPPROTO_ICMP_ || proto == IPPROTO_IGMP_ || proto == IPPROTO_TCP_ ||
+	       proto == IPPROTO_UDP_ || proto == IPPROTO_UDPLITE_;
+}
+
+static bool tcp4_csum_ok(const struct pkt *p, uint32_t l4len)
+{
+	const uint8_t *iph = pkt_network(p);
+
+	return csum_l4(p, p->trans_off, l4len, csum_pseudo4(ip_saddr(iph), ip_daddr(iph),
+							    iph[9], l4len)) == 0;
+}
+
+/* tcp_v4_rcv() with no sockets: validate, then answer with a reset. */
+static void tcp4_rcv(struct usnf_net *net, struct pkt *p)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t l4len = rd16(iph + 2) - (uint32_t)(iph[0] & 0x0f) * 4;
+	const uint8_t *th = pkt_header(p, p->trans_off, 20);
+
+	if (p->pkt_type != PKT_HOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (!th || (th[12] >> 4) < 5 || (uint32_t)(th[12] >> 4) * 4 > l4len) {
+		stack_drop(net, p, th ? PKT_DROP_TCP_FLAGS : PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (!tcp4_csum_ok(p, l4len)) {
+		stack_drop(net, p, PKT_DROP_TCP_CSUM);
+		return;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	if (!(th[13] & 0x04)) {
+		stack_trace_local(net, p, "tcp rst");
+		tcp4_send_reset(net, p);
+	} else {
+		stack_trace_local(net, p, "tcp rst ignored");
+	}
+	stack_drop(net, p, PKT_DROP_NO_SOCKET);
+}
+
+/* __udp4_lib_rcv() with no sockets. */
+static void udp4_rcv(struct usnf_net *net, struct pkt *p)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t l4len = rd16(iph + 2) - (uint32_t)(iph[0] & 0x0f) * 4;
+	const uint8_t *uh = pkt_header(p, p->trans_off, 8);
+
+	if (!uh || rd16(uh + 4) > l4len || rd16(uh + 4) < 8) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	uint32_t ulen = rd16(uh + 4);
+
+	if (p->rt_type == RTN_BROADCAST || p->rt_type == RTN_MULTICAST) {
+		/* __udp4_lib_mcast_deliver(): nobody listens, consumed without a word. */
+		stack_set_fate(net, USNF_FATE_LOCAL);
+		stack_trace_local(net, p, "udp broadcast, no listener");
+		pkt_free(p);
+		return;
+	}
+	if (rd16(uh + 6) != 0 &&
+	    csum_l4(p, p->trans_off, ulen, csum_pseudo4(ip_saddr(iph), ip_daddr(iph),
+							 IPPROTO_UDP_, ulen)) != 0) {
+		stack_drop(net, p, PKT_DROP_UDP_CSUM);
+		return;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	stack_trace_local(net, p, "udp port unreachable");
+	icmp_send4(net, p, 3, 3, 0, false);
+	stack_drop(net, p, PKT_DROP_NO_SOCKET);
+}
+
+static void ipv4_local_deliver_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	uint8_t proto = pkt_network(p)[9];
+
+	switch (proto) {
+	case IPPROTO_ICMP_:
+		icmp_rcv(net, p, in);
+		return;
+	case IPPROTO_TCP_:
+		tcp4_rcv(net, p);
+		return;
+	case IPPROTO_UDP_:
+		udp4_rcv(net, p);
+		return;
+	default:
+		break;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	if (proto_known(proto)) {
+		stack_trace_local(net, p, "consumed");
+		pkt_free(p);
+		return;
+	}
+	/* ip_protocol_deliver_rcu(): no handler, no raw socket. */
+	stack_trace_local(net, p, "protocol unreachable");
+	icmp_send4(net, p, 3, 2, 0, false);
+	stack_drop(net, p, PKT_DROP_IP_NOPROTO);
+}
+
+static void ipv4_local_deliver(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	if (p->is_fragment) {
+		p = ipv4_defrag(net, p);
+		if (!p)
+			return;
+	}
+	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_LOCAL_IN, p, in, NULL))
+		return;
+	ipv4_local_deliver_finish(net, p, in);
+}
+
+/* ---- input routing (ip_route_input_slow()) ---- */
+
+enum rt4_kind { RT4_LOCAL, RT4_FORWARD, RT4_ERROR, RT4_DROP };
+
+struct rt4_res {
+	enum rt4_kind kind;
+	const struct route_entry *r;
+	int icmp_code;                  /* RT4_ERROR: code of dest-unreach, -1: silent */
+	enum pkt_drop_reason reason;
+};
+
+static bool v4_loopback(uint32_t a) { return ((const uint8_t *)&a)[0] == 127; }
+static bool v4_zeronet(uint32_t a) { return ((const uint8_t *)&a)[0] == 0; }
+static bool v4_multicast(uint32_t a) { return (((const uint8_t *)&a)[0] & 0xf0) == 0xe0; }
+
+/* fib_validate_source(), reduced: our own address as source needs accept_local. */
+static bool ipv4_source_ok(struct usnf_net *net, struct usnf_iface *in, uint32_t saddr)
+{
+	if (route_addr_type(net, AF_INET_, &saddr, 0) == RTN_LOCAL &&
+	    !stack_conf4(net, in, CONF4_ACCEPT_LOCAL))
+		return false;
+	if (stack_conf4(net, in, CONF4_RP_FILTER)) {
+		const struct route_entry *r = route_lookup(net, AF_INET_, &saddr, 0);
+
+		if (!r || r->type != RTN_UNICAST)
+			return false;
+		/* strict (1) wants the reverse route out of the input device. */
+		if (stack_conf4(net, in, CONF4_RP_FILTER) == 1 && r->oif != in->ifindex)
+			return false;
+	}
+	return true;
+}
+
+static void rt4_error(struct rt4_res *res, int code, enum pkt_drop_reason reason)
+{
+	res->kind = RT4_ERROR;
+	res->icmp_code = code;
+	res->reason = reason;
+}
+
+/* Error codes of route types as fib_props[] / ip_error(). */
+static void rt4_no_route(struct usnf_net *net, struct usnf_iface *in,
+			 const struct route_entry *r, struct rt4_res *res)
+{
+	if (!stack_conf4(net, in, CONF4_FORWARDING)) {
+		rt4_error(res, -1, r ? PKT_DROP_IP_INADDRERRORS : PKT_DROP_IP_INADDRERRORS);
+		return;
+	}
+	if (!r)
+		rt4_error(res, 0, PKT_DROP_IP_INNOROUTES);          /* -ENETUNREACH */
+	else if (r->type == RTN_UNREACHABLE)
+		rt4_error(res, 1, PKT_DROP_UNREACHABLE);            /* -EHOSTUNREACH */
+	else if (r->type == RTN_PROHIBIT)
+		rt4_error(res, 13, PKT_DROP_UNREACHABLE);           /* -EACCES */
+	else
+		rt4_error(res, -1, PKT_DROP_BLACKHOLE);             /* -EINVAL */
+}
+
+static void ipv4_route_input(struct usnf_net *net, struct pkt *p, struct usnf_iface *in,
+			     struct rt4_res *res)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t saddr = ip_saddr(iph), daddr = ip_daddr(iph);
+	bool localnet = stack_conf4(net, in, CONF4_ROUTE_LOCALNET);
+
+	memset(res, 0, sizeof(*res));
+	res->kind = RT4_DROP;
+	res->reason = PKT_DROP_IP_INADDRERRORS;
+	if (v4_multicast(saddr) || saddr == 0xffffffffu)
+		return;                                         /* martian source */
+	if (daddr == 0xffffffffu || (saddr == 0 && daddr == 0))
+		goto brd_input;
+	if (v4_zeronet(saddr) || v4_zeronet(daddr))
+		return;
+	if (v4_multicast(daddr)) {
+		/* ip_route_input_mc(): no multicast groups joined beyond 224.0.0.1. */
+		p->rt_type = RTN_MULTICAST;
+		res->kind = RT4_LOCAL;
+		return;
+	}
+	if (!in->loopback && !localnet && (v4_loopback(daddr) || v4_loopback(saddr)))
+		return;                                         /* martian */
+	const struct route_entry *r = route_lookup(net, AF_INET_, &daddr, 0);
+
+	if (!r || r->type == RTN_UNREACHABLE || r->type == RTN_PROHIBIT ||
+	    r->type == RTN_BLACKHOLE) {
+		rt4_no_route(net, in, r, res);
+		return;
+	}
+	if (r->type == RTN_BROADCAST) {
+		if (stack_conf4(net, in, CONF4_BC_FORWARDING))
+			goto forward;
+		goto brd_input;
+	}
+	if (r->type == RTN_LOCAL) {
+		if (!in->loopback && !ipv4_source_ok(net, in, saddr))
+			return;
+		p->rt_type = RTN_LOCAL;
+		res->kind = RT4_LOCAL;
+		res->r = r;
+		return;
+	}
+	if (!stack_conf4(net, in, CONF4_FORWARDING)) {
+		rt4_error(res, -1, PKT_DROP_FORWARDING_DISABLED);
+		return;
+	}
+	if (r->type != RTN_UNICAST)
+		return;                                         /* martian destination */
+forward:
+	if (!ipv4_source_ok(net, in, saddr))
+		return;
+	p->rt_type = RTN_UNICAST;
+	res->kind = RT4_FORWARD;
+	res->r = r;
+	memcpy(p->nexthop, r->has_gw ? (const void *)r->gw : (const void *)&daddr, 4);
+	return;
+brd_input:
+	if (saddr != 0 && !ipv4_source_ok(net, in, saddr))
+		return;
+	p->rt_type = RTN_BROADCAST;
+	res->kind = RT4_LOCAL;
+}
+
+/* ip_rcv_finish(): route, options, then local delivery or forwarding. */
+static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	struct rt4_res res;
+	struct ip4_opts o;
+	const uint8_t *iph = pkt_network(p);
+
+	ipv4_set_meta(p);
+	ipv4_route_input(net, p, in, &res);
+	if (res.kind == RT4_DROP) {
+		stack_drop(net, p, res.reason);
+		return;
+	}
+	if (res.kind == RT4_ERROR) {
+		/* ip_error(): the unreachable answer comes from the input route. */
+		if (res.icmp_code >= 0)
+			icmp_send4(net, p, 3, (uint8_t)res.icmp_code, 0, false);
+		stack_drop(net, p, res.reason);
+		return;
+	}
+	memset(&o, 0, sizeof(o));
+	if ((iph[0] & 0x0f) > 5) {
+		int bad = ipv4_options_parse(iph, &o);
+
+		if (bad) {
+			icmp_send4(net, p, 12, 0, (uint32_t)bad << 24, false);
+			stack_drop(net, p, PKT_DROP_IP_INHDR);
+			return;
+		}
+		if (o.srr && !stack_conf4(net, in, CONF4_ACCEPT_SOURCE_ROUTE)) {
+			stack_drop(net, p, PKT_DROP_IP_INHDR);
+			return;
+		}
+	}
+	if (res.kind == RT4_LOCAL)
+		ipv4_local_deliver(net, p, in);
+	else
+		ipv4_forward(net, p, in, res.r, &o);
+}
+
+/* ip_rcv_core(): header sanity, then PREROUTING. */
+void ipv4_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	const uint8_t *iph = pkt_header(p, p->data, 20);
+	unsigned int ihl, tot;
+
+	if (p->pkt_type == PKT_OTHERHOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (!iph) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	ihl = iph[0] & 0x0f;
+	if (ihl < 5 || (iph[0] >> 4) != 4) {
+		stack_drop(net, p, PKT_DROP_IP_INHDR);
+		return;
+	}
+	if (!pkt_header(p, p->data, ihl * 4)) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (ip_fast_csum(iph, ihl) != 0) {
+		stack_drop(net, p, PKT_DROP_IP_CSUM);
+		return;
+	}
+	tot = rd16(iph + 2);
+	if (tot > p->len) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (tot < ihl * 4) {
+		stack_drop(net, p, PKT_DROP_IP_INHDR);
+		return;
+	}
+	/* pskb_trim_rcsum(): the Ethernet padding or trailing junk goes. */
+	if (p->len > tot)
+		pkt_trim(p, tot);
+	p->net_off = p->data;
+	ipv4_set_meta(p);
+	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_PRE_ROUTING, p, in, NULL))
+		return;
+	ipv4_rcv_finish(net, p, in);
+}

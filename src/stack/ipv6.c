@@ -1,0 +1,538 @@
+/* ipv6: receive, extension headers, forwarding, local delivery and output (net/ipv6/ip6_*.c). */
+#include <string.h>
+
+#include "pkt/csum.h"
+#include "pkt/parse.h"
+#include "stack/stack_int.h"
+
+#define NEXTHDR_HOP 0
+#define NEXTHDR_ROUTING 43
+#define NEXTHDR_FRAGMENT 44
+#define NEXTHDR_NONE 59
+#define NEXTHDR_DEST 60
+
+static bool a6_multicast(const uint8_t *a) { return a[0] == 0xff; }
+static bool a6_linklocal(const uint8_t *a) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
+static bool a6_loopback(const uint8_t *a)
+{
+	static const uint8_t lo[16] = { [15] = 1 };
+
+	return !memcmp(a, lo, 16);
+}
+static bool a6_any(const uint8_t *a)
+{
+	static const uint8_t z[16];
+
+	return !memcmp(a, z, 16);
+}
+static bool a6_v4mapped(const uint8_t *a)
+{
+	static const uint8_t m[12] = { [10] = 0xff, [11] = 0xff };
+
+	return !memcmp(a, m, 12);
+}
+
+static void ipv6_set_meta(struct pkt *p)
+{
+	uint8_t nh = pkt_network(p)[6];
+	uint16_t fo = 0;
+	bool frag = false;
+	int off = pkt_ipv6_skip_exthdr(p, p->net_off + 40, &nh, &fo, &frag);
+
+	p->protocol = PKT_ETH_P_IPV6;
+	p->trans_off = off < 0 ? p->net_off + 40 : (uint32_t)off;
+	p->l4proto = nh;
+	p->frag_off = fo;
+	p->is_fragment = frag;
+}
+
+/* ---- TLV options of hop-by-hop and destination headers (ip6_parse_tlv()) ---- */
+
+/* Returns true to go on; false: p was dropped (maybe with an ICMPv6 error). */
+static bool ipv6_parse_tlv(struct usnf_net *net, struct pkt *p, uint32_t hoff, int max_opts)
+{
+	const uint8_t *h = pkt_header(p, hoff, 2);
+	uint32_t len, off;
+	int n = 0;
+
+	if (!h || !pkt_header(p, hoff, ((uint32_t)h[1] + 1) * 8)) {
+		stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+		return false;
+	}
+	len = ((uint32_t)h[1] + 1) * 8;
+	h = pkt_at(p, hoff);
+	off = 2;
+	while (off < len) {
+		uint8_t t = h[off];
+		uint32_t ol;
+
+		if (t == 0) {           /* Pad1 */
+			off++;
+			continue;
+		}
+		if (off + 2 > len)
+			goto bad;
+		ol = (uint32_t)h[off + 1] + 2;
+		if (off + ol > len)
+			goto bad;
+		if (t == 1) {           /* PadN: at most 7 bytes, all zero */
+			if (ol - 2 > 5)
+				goto bad;
+			for (uint32_t i = 2; i < ol; i++)
+				if (h[off + i])
+					goto bad;
+		} else {
+			if (++n > max_opts)
+				goto bad;
+			if (t != 5 && t != 0xc2 && t != 7 && t != 0x31) {
+				/* ip6_tlvopt_unknown(): the two high bits say what to do. */
+				switch (t >> 6) {
+				case 0:
+					break;
+				case 1:
+					goto bad;
+				case 3:
+					if (a6_multicast(pkt_network(p) + 24))
+						goto bad;
+					/* fallthrough */
+				case 2:
+					icmp6_send(net, p, 4, 2, hoff + off - p->net_off);
+					goto bad;
+				}
+			}
+		}
+		off += ol;
+	}
+	return true;
+bad:
+	stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+	return false;
+}
+
+/* ---- output ---- */
+
+static void ipv6_neigh_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
+{
+	uint8_t mac[6];
+
+	if (a6_multicast(p->nexthop)) {
+		mac[0] = 0x33, mac[1] = 0x33;
+		memcpy(mac + 2, p->nexthop + 12, 4);
+	} else {
+		const uint8_t *m = route_neigh_lookup(net, AF_INET6_, out->ifindex, p->nexthop);
+
+		if (!m) {
+			stack_drop(net, p, PKT_DROP_NEIGH_FAILED);
+			return;
+		}
+		memcpy(mac, m, 6);
+	}
+	stack_xmit(net, p, out, mac, PKT_ETH_P_IPV6);
+}
+
+static void ipv6_loopback(struct usnf_net *net, struct pkt *p)
+{
+	struct usnf_iface *lo = route_iface_get(net, 1);
+	struct stack_ctx *s = stk(net);
+
+	if (s->depth > 4) {
+		stack_drop(net, p, PKT_DROP_NOMEM);
+		return;
+	}
+	p->iif = lo->ifindex;
+	p->oif = 0;
+	p->local_out = false;
+	p->pkt_type = PKT_HOST;
+	p->rt_type = RTN_UNSPEC;
+	s->depth++;
+	ipv6_rcv(net, p, lo);
+	s->depth--;
+}
+
+/* ip6_output(): POSTROUTING, then ip6_finish_output(). */
+static void ipv6_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *in,
+			const struct usnf_iface *out)
+{
+	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_POST_ROUTING, p, in, out))
+		return;
+	if (p->rt_type == RTN_LOCAL) {
+		ipv6_loopback(net, p);
+		return;
+	}
+	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
+
+	if (p->len > mtu) {
+		/* Local packets would have been fragmented by ip6_append_data(). */
+		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		return;
+	}
+	ipv6_neigh_output(net, p, out);
+}
+
+/* ip6_route_output(): oif is strict for link-local and multicast destinations. */
+static const struct usnf_iface *ipv6_route_output(struct usnf_net *net, struct pkt *p)
+{
+	const uint8_t *daddr = pkt_network(p) + 24;
+	const struct route_entry *r;
+
+	if (a6_multicast(daddr) || (a6_linklocal(daddr) && p->oif)) {
+		const struct usnf_iface *out = route_iface_get(net, p->oif);
+
+		if (!out)
+			return NULL;
+		p->rt_type = a6_multicast(daddr) ? RTN_MULTICAST : RTN_UNICAST;
+		if (route_addr_type(net, AF_INET6_, daddr, 0) == RTN_LOCAL && !a6_multicast(daddr))
+			p->rt_type = RTN_LOCAL;
+		memcpy(p->nexthop, daddr, 16);
+		p->mtu = 0;
+		return out;
+	}
+	r = route_lookup(net, AF_INET6_, daddr, 0);
+	if (!r || (r->type != RTN_UNICAST && r->type != RTN_LOCAL))
+		return NULL;
+	p->rt_type = r->type;
+	memcpy(p->nexthop, r->has_gw ? r->gw : daddr, 16);
+	p->mtu = r->mtu;
+	return route_iface_get(net, r->type == RTN_LOCAL ? 1 : r->oif);
+}
+
+void ipv6_local_out(struct usnf_net *net, struct pkt *p)
+{
+	const struct usnf_iface *out;
+	uint8_t daddr[16];
+
+	p->net_off = p->data;
+	ipv6_set_meta(p);
+	out = ipv6_route_output(net, p);
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+		return;
+	}
+	p->oif = out->ifindex;
+	memcpy(daddr, pkt_network(p) + 24, 16);
+	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_LOCAL_OUT, p, NULL, out))
+		return;
+	if (memcmp(daddr, pkt_network(p) + 24, 16)) {
+		ipv6_set_meta(p);
+		out = ipv6_route_output(net, p);
+		if (!out) {
+			stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+			return;
+		}
+		p->oif = out->ifindex;
+	}
+	ipv6_output(net, p, NULL, out);
+}
+
+/* ---- forwarding (ip6_forward()) ---- */
+
+static void ipv6_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface *in,
+			 const struct route_entry *r)
+{
+	uint8_t *ip6 = pkt_network(p);
+	const struct usnf_iface *out = route_iface_get(net, r->oif);
+	uint32_t mtu;
+
+	if (!stk(net)->conf6_all[CONF6_FORWARDING] && !in->conf6[CONF6_FORCE_FORWARDING]) {
+		stack_drop(net, p, PKT_DROP_FORWARDING_DISABLED);
+		return;
+	}
+	if (p->pkt_type != PKT_HOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (ip6[7] <= 1) {
+		icmp6_send(net, p, 3, 0, 0);
+		stack_drop(net, p, PKT_DROP_IP_TTL_EXPIRED);
+		return;
+	}
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_INNOROUTES);
+		return;
+	}
+	if (out->ifindex != in->ifindex) {
+		const uint8_t *s = ip6 + 8;
+
+		if (a6_any(s) || a6_multicast(s) || a6_loopback(s)) {
+			stack_drop(net, p, PKT_DROP_IP_INADDRERRORS);
+			return;
+		}
+		if (a6_linklocal(s)) {
+			icmp6_send(net, p, 1, 2, 0);        /* beyond scope of source */
+			stack_drop(net, p, PKT_DROP_IP_INADDRERRORS);
+			return;
+		}
+	}
+	mtu = r->mtu ? r->mtu : out->mtu;
+	if (mtu < 1280)
+		mtu = 1280;
+	if (p->len > mtu) {
+		icmp6_send(net, p, 2, 0, mtu);
+		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		return;
+	}
+	ip6[7]--;
+	p->oif = out->ifindex;
+	memcpy(p->nexthop, r->has_gw ? r->gw : ip6 + 24, 16);
+	p->rt_type = RTN_UNICAST;
+	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_FORWARD, p, in, out))
+		return;
+	ipv6_output(net, p, in, out);
+}
+
+/* ---- local delivery (ip6_input_finish(), ip6_protocol_deliver_rcu()) ---- */
+
+static bool csum6_ok(const struct pkt *p, uint32_t off, uint32_t len, uint8_t proto)
+{
+	const uint8_t *ip6 = pkt_network(p);
+
+	return csum_l4(p, off, len, csum_pseudo6(ip6 + 8, ip6 + 24, proto, len)) == 0;
+}
+
+static uint32_t l4len6(const struct pkt *p, uint32_t off)
+{
+	return p->net_off + 40 + rd16(pkt_network(p) + 4) - off;
+}
+
+static void tcp6_rcv(struct usnf_net *net, struct pkt *p, uint32_t off)
+{
+	uint32_t len = l4len6(p, off);
+	const uint8_t *th = pkt_header(p, off, 20);
+
+	if (p->pkt_type != PKT_HOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (!th || (th[12] >> 4) < 5 || (uint32_t)(th[12] >> 4) * 4 > len) {
+		stack_drop(net, p, th ? PKT_DROP_TCP_FLAGS : PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (!csum6_ok(p, off, len, IPPROTO_TCP_)) {
+		stack_drop(net, p, PKT_DROP_TCP_CSUM);
+		return;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	p->trans_off = off;
+	if (!(th[13] & 0x04)) {
+		stack_trace_local(net, p, "tcp rst");
+		tcp6_send_reset(net, p);
+	}
+	stack_drop(net, p, PKT_DROP_NO_SOCKET);
+}
+
+static void udp6_rcv(struct usnf_net *net, struct pkt *p, uint32_t off)
+{
+	uint32_t len = l4len6(p, off);
+	const uint8_t *uh = pkt_header(p, off, 8);
+
+	if (!uh || rd16(uh + 4) > len || rd16(uh + 4) < 8) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	uint32_t ulen = rd16(uh + 4);
+
+	/* udp6_csum_init(): a zero checksum is not allowed over IPv6. */
+	if (rd16(uh + 6) == 0 || !csum6_ok(p, off, ulen, IPPROTO_UDP_)) {
+		stack_drop(net, p, PKT_DROP_UDP_CSUM);
+		return;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	if (a6_multicast(pkt_network(p) + 24)) {
+		stack_trace_local(net, p, "udp multicast, no listener");
+		pkt_free(p);
+		return;
+	}
+	stack_trace_local(net, p, "udp port unreachable");
+	icmp6_send(net, p, 1, 4, 0);
+	stack_drop(net, p, PKT_DROP_NO_SOCKET);
+}
+
+static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	uint8_t nh = pkt_network(p)[6];
+	uint32_t nhoff = p->net_off + 6, off = p->net_off + 40;
+
+	for (;;) {
+		const uint8_t *h;
+
+		switch (nh) {
+		case NEXTHDR_HOP:
+			if (off != p->net_off + 40) {
+				icmp6_send(net, p, 4, 1, nhoff - p->net_off);
+				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+				return;
+			}
+			/* already checked in ipv6_rcv() */
+			/* fallthrough */
+		case NEXTHDR_DEST:
+			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, off, 8))
+				return;
+			h = pkt_header(p, off, 2);
+			if (!h) {
+				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+				return;
+			}
+			nhoff = off;
+			nh = h[0];
+			off += ((uint32_t)h[1] + 1) * 8;
+			continue;
+		case NEXTHDR_ROUTING:
+			h = pkt_header(p, off, 4);
+			if (!h) {
+				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+				return;
+			}
+			if (h[3] != 0) {
+				/* ipv6_rthdr_rcv(): no routing header type is accepted here. */
+				icmp6_send(net, p, 4, 0, off + 2 - p->net_off);
+				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+				return;
+			}
+			nhoff = off;
+			nh = h[0];
+			off += ((uint32_t)h[1] + 1) * 8;
+			continue;
+		case NEXTHDR_FRAGMENT:
+			stack_drop(net, p, PKT_DROP_FRAG_REASM_TIMEOUT);
+			return;
+		case NEXTHDR_NONE:
+			stack_set_fate(net, USNF_FATE_LOCAL);
+			stack_trace_local(net, p, "no next header");
+			pkt_free(p);
+			return;
+		case IPPROTO_ICMPV6_:
+			p->trans_off = off;
+			icmp6_rcv(net, p, in);
+			return;
+		case IPPROTO_TCP_:
+			tcp6_rcv(net, p, off);
+			return;
+		case IPPROTO_UDP_:
+			udp6_rcv(net, p, off);
+			return;
+		default:
+			stack_set_fate(net, USNF_FATE_LOCAL);
+			stack_trace_local(net, p, "unknown next header");
+			icmp6_send(net, p, 4, 1, nhoff - p->net_off);
+			stack_drop(net, p, PKT_DROP_IP_NOPROTO);
+			return;
+		}
+	}
+}
+
+static void ipv6_local_deliver(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_LOCAL_IN, p, in, NULL))
+		return;
+	ipv6_local_deliver_finish(net, p, in);
+}
+
+/* ipv6_chk_mcast_addr(): the groups a device has joined. */
+static bool ipv6_mc_member(struct usnf_net *net, const struct usnf_iface *in, const uint8_t *a)
+{
+	static const uint8_t allnodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t allrouters[16] = { 0xff, 0x02, [15] = 2 };
+	static const uint8_t site_routers[16] = { 0xff, 0x05, [15] = 2 };
+	static const uint8_t if_allnodes[16] = { 0xff, 0x01, [15] = 1 };
+	static const uint8_t solicited[13] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+	const struct route_ifaddr *ia;
+
+	if (!memcmp(a, allnodes, 16) || !memcmp(a, if_allnodes, 16))
+		return true;
+	if (in->conf6[CONF6_FORWARDING] &&
+	    (!memcmp(a, allrouters, 16) || !memcmp(a, site_routers, 16) ||
+	     (a[1] == 0x01 && !memcmp(a + 2, allrouters + 2, 14))))
+		return true;
+	if (memcmp(a, solicited, 13))
+		return false;
+	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
+		if (ia->family == AF_INET6_ && ia->ifindex == in->ifindex &&
+		    !memcmp(ia->addr + 13, a + 13, 3))
+			return true;
+	return false;
+}
+
+/* ip6_rcv_finish(): route and dispatch. */
+static void ipv6_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	const uint8_t *daddr = pkt_network(p) + 24;
+	const struct route_entry *r;
+
+	ipv6_set_meta(p);
+	if (a6_multicast(daddr)) {
+		if (!ipv6_mc_member(net, in, daddr)) {
+			stack_drop(net, p, PKT_DROP_OTHERHOST);
+			return;
+		}
+		p->rt_type = RTN_MULTICAST;
+		ipv6_local_deliver(net, p, in);
+		return;
+	}
+	r = route_lookup(net, AF_INET6_, daddr, a6_linklocal(daddr) ? in->ifindex : 0);
+	if (r && r->type == RTN_LOCAL) {
+		p->rt_type = RTN_LOCAL;
+		ipv6_local_deliver(net, p, in);
+		return;
+	}
+	if (!r || r->type == RTN_UNREACHABLE || r->type == RTN_PROHIBIT) {
+		/* ip6_pkt_discard() / ip6_pkt_prohibit(). */
+		icmp6_send(net, p, 1, r && r->type == RTN_PROHIBIT ? 1 : 0, 0);
+		stack_drop(net, p, r ? PKT_DROP_UNREACHABLE : PKT_DROP_IP_INNOROUTES);
+		return;
+	}
+	if (r->type != RTN_UNICAST) {
+		stack_drop(net, p, PKT_DROP_BLACKHOLE);
+		return;
+	}
+	ipv6_forward(net, p, in, r);
+}
+
+/* ipv6_rcv() / ip6_rcv_core(). */
+void ipv6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
+{
+	const uint8_t *ip6 = pkt_header(p, p->data, 40);
+	uint32_t plen;
+
+	if (p->pkt_type == PKT_OTHERHOST) {
+		stack_drop(net, p, PKT_DROP_OTHERHOST);
+		return;
+	}
+	if (in->conf6[CONF6_DISABLE_IPV6] || stk(net)->conf6_all[CONF6_DISABLE_IPV6]) {
+		stack_drop(net, p, PKT_DROP_IPV6DISABLED);
+		return;
+	}
+	if (!ip6) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if ((ip6[0] >> 4) != 6) {
+		stack_drop(net, p, PKT_DROP_IP_INHDR);
+		return;
+	}
+	const uint8_t *s = ip6 + 8, *d = ip6 + 24;
+
+	if (a6_multicast(s) || (!in->loopback && (a6_loopback(s) || a6_loopback(d))) ||
+	    (a6_multicast(d) && (d[1] & 0x0f) == 0) ||
+	    (!in->loopback && a6_multicast(d) && (d[1] & 0x0f) == 1) || a6_v4mapped(s)) {
+		stack_drop(net, p, PKT_DROP_IP_INADDRERRORS);
+		return;
+	}
+	plen = rd16(ip6 + 4);
+	if (plen == 0 && ip6[6] == NEXTHDR_HOP) {
+		stack_drop(net, p, PKT_DROP_IP_INHDR);      /* jumbograms: not here */
+		return;
+	}
+	if (plen + 40 > p->len) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+		return;
+	}
+	if (p->len > plen + 40)
+		pkt_trim(p, plen + 40);
+	p->net_off = p->data;
+	if (ip6[6] == NEXTHDR_HOP && !ipv6_parse_tlv(net, p, p->net_off + 40, 8))
+		return;
+	ipv6_set_meta(p);
+	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_PRE_ROUTING, p, in, NULL))
+		return;
+	ipv6_rcv_finish(net, p, in);
+}

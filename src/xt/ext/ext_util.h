@@ -1,0 +1,81 @@
+/* ext_util: helpers shared by the match/target extensions (what libxtables gives its extensions). */
+#ifndef USNF_XT_EXT_UTIL_H
+#define USNF_XT_EXT_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util/strbuf.h"
+#include "xt/xt_ext.h"
+
+/*
+ * Constraints of one option, as libxtables' struct xt_option_entry has them:
+ * XTOPT_MAND, .excl and .also (bit masks of option ids).  A table is ended
+ * by an entry with id EXT_FC_END.
+ */
+#define EXT_FC_END 0xff
+struct ext_fc {
+	uint8_t id;
+	bool mand;
+	uint32_t excl;
+	uint32_t also;
+};
+
+/* Bit of option id in the xflags an extension collects while parsing. */
+#define EXT_F(id) (1u << (id))
+
+/*
+ * xtables_options_fcheck(): walk opts in table order and report the first
+ * missing mandatory option, missing companion or exclusion, worded as
+ * iptables does ("ext: option \"--a\" cannot be used together with \"--b\".").
+ * Returns 0 or -1 after xt_parse_error().
+ */
+int ext_fcheck(struct xt_parse *ps, const char *ext, const struct xt_opt *opts,
+	       const struct ext_fc *fc, uint32_t xflags);
+
+/* The long name of option id (the first table entry with that id). */
+const char *ext_opt_name(const struct xt_opt *opts, int id);
+
+/* "ext: bad value for option \"--opt\", or out of range (min-max)." */
+int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
+		  unsigned long long min, unsigned long long max);
+
+/* An XTTYPE_UINT* option: a number in [min, max] or the range message. */
+int ext_parse_num(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		  unsigned long long min, unsigned long long max, unsigned long long *out);
+
+/* XTTYPE_MARKMASK32: "value[/mask]"; mask defaults to 0xffffffff. */
+int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
+		       const char *arg, uint32_t *value, uint32_t *mask);
+
+/*
+ * XTTYPE_TOSMASK: a symbolic TOS name (mask 0x3f) or "value[/mask]" with the
+ * mask defaulting to defmask.  Messages as libxtables words them.
+ */
+int ext_parse_tosmask(struct xt_parse *ps, const char *arg, uint8_t defmask, uint8_t *value,
+		      uint8_t *mask);
+/* The TOS name for value if mask is 0x3f and the value has one, else NULL. */
+const char *ext_tos_name(uint8_t value, uint8_t mask);
+
+/* A DSCP class name (CS0..CS7, BE, AFxy, EF; any case) to its value, -1 if unknown. */
+int ext_dscp_class(const char *name);
+
+/* xtables_save_string(): " word" or " \"quoted \\\"text\\\"\"". */
+void ext_save_string(struct strbuf *out, const char *s);
+
+/* An address as iptables prints it (inet_ntop).  buf holds 46 bytes. */
+const char *ext_addr_str(enum xt_family fam, const union xt_addr *a, char *buf);
+/* Parse an address of fam; 0 or -EINVAL. */
+int ext_addr_parse(enum xt_family fam, const char *s, union xt_addr *a);
+
+/*
+ * Set the DS field (IPv4 TOS / IPv6 traffic class) to (ds & keep) | value as
+ * ipv4_change_dsfield()/ipv6_change_dsfield(); IPv4 gets its checksum patched.
+ */
+void ext_set_dsfield(struct pkt *pkt, bool v6, uint8_t keep, uint8_t value);
+
+/* The engine clock in nanoseconds (net->now_ns). */
+uint64_t ext_now_ns(const struct xt_action *par);
+
+#endif

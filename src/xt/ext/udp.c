@@ -1,0 +1,131 @@
+/* udp: the udp match (iptables' libxt_udp + the kernel's udp_mt in xt_tcpudp.c). */
+#include <string.h>
+
+#include "xt/xt.h"
+
+#define UDP_INV_SRCPT 0x01
+#define UDP_INV_DSTPT 0x02
+
+enum { O_SPORT = 1, O_DPORT };
+
+struct udp_data {
+	uint16_t spts[2], dpts[2];
+	uint8_t invflags;
+};
+
+static const struct xt_opt udp_opts[] = {
+	{ "source-port", O_SPORT, XT_ARG_REQUIRED, true, false },
+	{ "sport", O_SPORT, XT_ARG_REQUIRED, true, false },
+	{ "destination-port", O_DPORT, XT_ARG_REQUIRED, true, false },
+	{ "dport", O_DPORT, XT_ARG_REQUIRED, true, false },
+	{ NULL, 0, 0, false, false },
+};
+
+void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
+		    const char *proto, bool numeric);
+
+static void udp_init(void *data)
+{
+	struct udp_data *d = data;
+
+	d->spts[1] = d->dpts[1] = 0xffff;
+}
+
+/* libxt_udp's guided parser keeps a reversed range as given (it then matches nothing). */
+static int udp_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
+{
+	struct udp_data *d = data;
+	uint16_t *pts = id == O_SPORT ? d->spts : d->dpts;
+	const char *colon = strchr(arg, ':');
+
+	if (xt_parse_port_range(arg, "udp", &pts[0], &pts[1])) {
+		char part[64];
+
+		if (colon && (size_t)(colon - arg) < sizeof(part)) {
+			uint16_t p;
+
+			memcpy(part, arg, (size_t)(colon - arg));
+			part[colon - arg] = '\0';
+			if (part[0] && xt_parse_port(part, "udp", &p))
+				return xt_parse_error(ps, "invalid port/service `%s' specified",
+						      part);
+			return xt_parse_error(ps, "invalid port/service `%s' specified", colon + 1);
+		}
+		return xt_parse_error(ps, "invalid port/service `%s' specified", arg);
+	}
+	if (invert)
+		d->invflags |= id == O_SPORT ? UDP_INV_SRCPT : UDP_INV_DSTPT;
+	return 0;
+}
+
+static int udp_check(const void *data, struct xt_parse *ps)
+{
+	const struct xt_ipspec *ip = &ps->rule->ip;
+
+	if (ip->proto != 17 || (ip->invflags & XT_INV_PROTO))
+		return xt_parse_error(ps, "UDP match requires '-p udp'");
+	return 0;
+}
+
+static void udp_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
+{
+	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
+		return;
+	sb_addf(out, " %s--%s ", inv ? "! " : "", opt);
+	if (pts[0] == pts[1])
+		sb_addf(out, "%u", pts[0]);
+	else
+		sb_addf(out, "%u:%u", pts[0], pts[1]);
+}
+
+static void udp_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+{
+	const struct udp_data *d = data;
+
+	udp_save_ports(out, "sport", d->spts, d->invflags & UDP_INV_SRCPT);
+	udp_save_ports(out, "dport", d->dpts, d->invflags & UDP_INV_DSTPT);
+}
+
+static void udp_print(const void *data, const struct xt_rule *r, unsigned int flags,
+		      struct strbuf *out)
+{
+	const struct udp_data *d = data;
+	bool numeric = flags & XT_PRINT_NUMERIC;
+
+	sb_add(out, " udp");
+	xt_print_ports(out, "spt", d->spts, d->invflags & UDP_INV_SRCPT, "udp", numeric);
+	xt_print_ports(out, "dpt", d->dpts, d->invflags & UDP_INV_DSTPT, "udp", numeric);
+}
+
+static bool udp_match(const struct pkt *pkt, void *data, struct xt_action *par)
+{
+	const struct udp_data *d = data;
+	const uint8_t *uh;
+	uint16_t sp, dp;
+
+	if (par->fragoff)
+		return false;
+	uh = pkt_header(pkt, par->thoff, 8);
+	if (!uh) {
+		par->hotdrop = true;
+		return false;
+	}
+	sp = (uint16_t)(uh[0] << 8 | uh[1]);
+	dp = (uint16_t)(uh[2] << 8 | uh[3]);
+	return ((sp >= d->spts[0] && sp <= d->spts[1]) != !!(d->invflags & UDP_INV_SRCPT)) &&
+	       ((dp >= d->dpts[0] && dp <= d->dpts[1]) != !!(d->invflags & UDP_INV_DSTPT));
+}
+
+const struct xt_match_ops xt_match_udp = {
+	.name = "udp",
+	.family = XT_EXT_ANY,
+	.size = sizeof(struct udp_data),
+	.opts = udp_opts,
+	.proto = 17,
+	.init = udp_init,
+	.parse = udp_parse,
+	.check = udp_check,
+	.save = udp_save,
+	.print = udp_print,
+	.match = udp_match,
+};
