@@ -67,6 +67,20 @@ static int mp_check_proto(struct xt_parse *ps, const char **name)
 
 static int mp_port(struct xt_parse *ps, const char *s, const char *proto, uint16_t *out)
 {
+	unsigned long long v;
+
+	/* /etc/services names only tcp/udp ports (and sctp's amqp) on Debian. */
+	if (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0) {
+		if (xt_parse_uint(s, 0, 65535, &v) == 0) {
+			*out = (uint16_t)v;
+			return 0;
+		}
+		if (strcmp(proto, "sctp") == 0 && strcmp(s, "amqp") == 0) {
+			*out = 5672;
+			return 0;
+		}
+		return xt_parse_error(ps, "invalid port/service `%s' specified", s);
+	}
 	if (xt_parse_port(s, proto, out))
 		return xt_parse_error(ps, "invalid port/service `%s' specified", s);
 	return 0;

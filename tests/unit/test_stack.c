@@ -1,0 +1,306 @@
+/* test_stack: frames in, frames out: ARP, echo, RST, TTL exceeded, fragmentation, sysctls. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <usnf/net.h>
+
+#include "cli/cli.h"
+#include "pkt/csum.h"
+
+#define MAXOUT 16
+
+struct capture {
+	unsigned int n;
+	int ifindex[MAXOUT];
+	uint32_t len[MAXOUT];
+	uint8_t frame[MAXOUT][1600];
+};
+
+static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
+{
+	struct capture *c = ctx;
+
+	(void)p;
+	if (c->n < MAXOUT) {
+		c->ifindex[c->n] = ifindex;
+		c->len[c->n] = len;
+		memcpy(c->frame[c->n], f, len < 1600 ? len : 1600);
+		c->n++;
+	}
+}
+
+static int run(struct usnf_net *net, const char *line)
+{
+	char buf[512], *argv[32];
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
+	int rc = cli_run(&c, argc, argv);
+
+	sb_release(&c.out);
+	sb_release(&c.err);
+	return rc;
+}
+
+static const uint8_t R0[6] = { 2, 0, 0, 0, 0, 1 }, H0[6] = { 2, 1, 0, 0, 0, 10 };
+
+/* A router: eth0 10.0.0.1/24 (host .10), eth1 192.0.2.1/24 mtu 1000 (gateway .254). */
+static struct usnf_net *router(struct capture *cap)
+{
+	static const char *setup[] = {
+		"ip link set eth0 address 02:00:00:00:00:01 up",
+		"ip link set eth1 address 02:00:00:00:00:02 up",
+		"ip addr add 10.0.0.1/24 dev eth0",
+		"ip addr add 192.0.2.1/24 dev eth1",
+		"ip -6 addr add fe80::1/64 dev eth0",
+		"ip -6 addr add fd00::1/64 dev eth0",
+		"ip route add default via 192.0.2.254",
+		"ip neigh add 10.0.0.10 lladdr 02:01:00:00:00:0a dev eth0 nud permanent",
+		"ip -6 neigh add fd00::a lladdr 02:01:00:00:00:0a dev eth0 nud permanent",
+		"ip neigh add 192.0.2.254 lladdr 02:01:00:00:01:fe dev eth1 nud permanent",
+		"sysctl -w net.ipv4.ip_forward=1",
+		"ip link set eth1 mtu 1000",
+	};
+	struct usnf_net *net = NULL;
+	int idx;
+
+	assert_int_equal(usnf_net_create(&net), 0);
+	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
+	assert_int_equal(usnf_iface_add(net, "eth1", &idx), 0);
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		assert_int_equal(run(net, setup[i]), 0);
+	memset(cap, 0, sizeof(*cap));
+	usnf_net_set_tx(net, cap_tx, cap);
+	return net;
+}
+
+static uint32_t eth(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
+}
+
+static uint32_t ip4(uint8_t *h, uint8_t ttl, uint8_t proto, const char *s, const char *d,
+		    uint16_t len, uint16_t frag)
+{
+	unsigned int a[4], b[4];
+
+	sscanf(s, "%u.%u.%u.%u", &a[0], &a[1], &a[2], &a[3]);
+	sscanf(d, "%u.%u.%u.%u", &b[0], &b[1], &b[2], &b[3]);
+	memset(h, 0, 20);
+	h[0] = 0x45;
+	h[2] = (uint8_t)(len >> 8);
+	h[3] = (uint8_t)len;
+	h[4] = 0x12;
+	h[5] = 0x34;
+	h[6] = (uint8_t)(frag >> 8);
+	h[7] = (uint8_t)frag;
+	h[8] = ttl;
+	h[9] = proto;
+	for (int i = 0; i < 4; i++) {
+		h[12 + i] = (uint8_t)a[i];
+		h[16 + i] = (uint8_t)b[i];
+	}
+	uint16_t c = ip_fast_csum(h, 5);
+
+	memcpy(h + 10, &c, 2);
+	return 20;
+}
+
+static void l4csum4(uint8_t *iph, uint32_t l4len, unsigned int coff)
+{
+	uint32_t s, d;
+	uint8_t *l4 = iph + 20;
+
+	memcpy(&s, iph + 12, 4);
+	memcpy(&d, iph + 16, 4);
+	l4[coff] = l4[coff + 1] = 0;
+	uint32_t ps = iph[9] == 1 ? 0 : csum_pseudo4(s, d, iph[9], l4len);
+	uint16_t c = csum_fold(csum_partial(l4, l4len, ps));
+
+	memcpy(l4 + coff, &c, 2);
+}
+
+static void test_arp_reply(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t f[64];
+	uint32_t n = eth(f, bc, H0, 0x0806);
+	static const uint8_t req[28] = { 0, 1, 8, 0, 6, 4, 0, 1, 2, 1, 0, 0, 0, 10, 10, 0, 0, 10,
+					 0, 0, 0, 0, 0, 0, 192, 0, 2, 1 };
+	static const uint8_t want[42] = { 2, 1, 0, 0, 0, 10, 2, 0, 0, 0, 0, 1, 8, 6, 0, 1, 8, 0, 6, 4, 0,
+					  2, 2, 0, 0, 0, 0, 1, 192, 0, 2, 1, 2, 1, 0, 0, 0, 10, 10, 0,
+					  0, 10 };
+
+	(void)state;
+	memcpy(f + n, req, 28);
+	/* The WAN address asked on the LAN is answered too (arp_ignore=0). */
+	assert_int_equal(usnf_net_rx(net, 2, f, n + 28), USNF_FATE_LOCAL);
+	assert_int_equal(cap.n, 1);
+	assert_int_equal(cap.len[0], 42);
+	assert_memory_equal(cap.frame[0], want, 42);
+	/* Someone else's address: silence. */
+	f[n + 27] = 99;
+	usnf_net_rx(net, 2, f, n + 28);
+	assert_int_equal(cap.n, 1);
+	usnf_net_destroy(net);
+}
+
+static void test_echo_and_rst(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t f[128];
+	uint32_t n = eth(f, R0, H0, 0x0800);
+
+	(void)state;
+	ip4(f + n, 64, 1, "10.0.0.10", "10.0.0.1", 20 + 12, 0);
+	uint8_t *ic = f + n + 20;
+
+	memcpy(ic, "\x08\x00\x00\x00\x00\x01\x00\x07" "ping", 12);
+	l4csum4(f + n, 12, 2);
+	assert_int_equal(usnf_net_rx(net, 2, f, n + 32), USNF_FATE_LOCAL);
+	assert_int_equal(cap.n, 1);
+	const uint8_t *o = cap.frame[0];
+
+	assert_memory_equal(o, H0, 6);
+	assert_int_equal(o[14 + 8], 64);                 /* ttl */
+	assert_int_equal(o[14 + 6] & 0x40, 0);           /* no DF on echo replies */
+	assert_memory_equal(o + 14 + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x0a", 8);
+	assert_int_equal(o[34], 0);                      /* echo reply */
+	assert_memory_equal(o + 38, "\x00\x01\x00\x07" "ping", 8);
+	assert_int_equal(csum_fold(csum_partial(o + 34, 12, 0)), 0);
+
+	/* SYN to a closed port: RST|ACK, ack = seq + 1, DF set. */
+	ip4(f + n, 64, 6, "10.0.0.10", "10.0.0.1", 40, 0);
+	uint8_t *th = f + n + 20;
+
+	memset(th, 0, 20);
+	memcpy(th, "\xc3\x50\x1f\x90\x00\x00\x10\x00", 8);
+	th[12] = 0x50;
+	th[13] = 0x02;
+	l4csum4(f + n, 20, 16);
+	usnf_net_rx(net, 2, f, n + 40);
+	assert_int_equal(cap.n, 2);
+	o = cap.frame[1];
+	assert_int_equal(cap.len[1], 54);
+	assert_int_equal(o[14 + 6] & 0x40, 0x40);
+	assert_int_equal(o[34 + 13], 0x14);
+	assert_memory_equal(o + 34 + 8, "\x00\x00\x10\x01", 4);
+	/* The same SYN with a bad checksum: nothing. */
+	th[16] ^= 1;
+	usnf_net_rx(net, 2, f, n + 40);
+	assert_int_equal(cap.n, 2);
+	assert_true(usnf_net_drop_count(net, PKT_DROP_TCP_CSUM) == 1);
+	usnf_net_destroy(net);
+}
+
+static void test_ttl_and_frag(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	static uint8_t f[1600];
+	uint32_t n = eth(f, R0, H0, 0x0800);
+
+	(void)state;
+	/* TTL 1: time exceeded from the LAN address, TOS 0xc0, 28 + original. */
+	ip4(f + n, 1, 17, "10.0.0.10", "198.51.100.7", 20 + 8 + 4, 0);
+	memcpy(f + n + 20, "\x10\x00\x00\x09\x00\x0c\x00\x00" "abcd", 12);
+	usnf_net_rx(net, 2, f, n + 32);
+	assert_int_equal(cap.n, 1);
+	const uint8_t *o = cap.frame[0];
+
+	assert_int_equal(cap.ifindex[0], 2);
+	assert_int_equal(o[15], 0xc0);
+	assert_int_equal(o[34], 11);
+	assert_memory_equal(o + 26, "\x0a\x00\x00\x01", 4);
+	assert_int_equal(cap.len[0], 14 + 20 + 8 + 32);
+
+	/* 1458 bytes without DF through MTU 1000: 996 + 482 (offsets multiple of 8). */
+	memset(f + n, 0, 1458);
+	ip4(f + n, 64, 17, "10.0.0.10", "198.51.100.7", 1458, 0);
+	memcpy(f + n + 20, "\x10\x00\x00\x09\x05\xa6\x00\x00", 8);
+	assert_int_equal(usnf_net_rx(net, 2, f, n + 1458), USNF_FATE_FORWARDED);
+	assert_int_equal(cap.n, 3);
+	assert_int_equal(cap.len[1], 14 + 996);
+	assert_int_equal(cap.len[2], 14 + 20 + 1438 - 976);
+	assert_int_equal(cap.frame[1][14 + 6], 0x20);           /* MF */
+	assert_int_equal(cap.frame[2][14 + 7], 976 / 8);
+	assert_int_equal(cap.frame[1][14 + 8], 63);
+	assert_int_equal(ip_fast_csum(cap.frame[2] + 14, 5), 0);
+
+	/* The same with DF: fragmentation needed, MTU 1000 in the ICMP. */
+	ip4(f + n, 64, 17, "10.0.0.10", "198.51.100.7", 1458, 0x4000);
+	usnf_net_rx(net, 2, f, n + 1458);
+	assert_int_equal(cap.n, 4);
+	o = cap.frame[3];
+	assert_int_equal(o[34], 3);
+	assert_int_equal(o[35], 4);
+	assert_int_equal((o[40] << 8) | o[41], 1000);
+	assert_int_equal(cap.len[3], 14 + 576);
+	usnf_net_destroy(net);
+}
+
+static void test_sysctl_and_ip_errors(void **state)
+{
+	struct usnf_net *net = NULL;
+	char buf[64];
+	int idx;
+
+	(void)state;
+	assert_int_equal(usnf_net_create(&net), 0);
+	assert_int_equal(usnf_sysctl_get(net, "net.ipv4.ip_forward", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0");
+	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
+	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1"), 0);
+	assert_int_equal(usnf_sysctl_get(net, "net/ipv4/conf/eth0/forwarding", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(usnf_sysctl_get(net, "net.ipv4.conf.default.forwarding", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(run(net, "sysctl -w net.ipv4.no_such_key=1"), 1);
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.ip_default_ttl", "0"), -EINVAL);
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.ip_forward", "x"), -EINVAL);
+	assert_int_equal(run(net, "sysctl -w net.ipv6.conf.all.forwarding=1"), 0);
+	assert_int_equal(usnf_sysctl_get(net, "net.ipv6.conf.eth0.forwarding", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(run(net, "ip link set eth9 up"), 1);
+	assert_int_equal(run(net, "ip link set eth0 up"), 0);
+	assert_int_equal(run(net, "ip addr add 10.1.1.1/24 dev eth0"), 0);
+	assert_int_equal(run(net, "ip addr add 10.1.1.1/24 dev eth0"), 2);
+	assert_int_equal(run(net, "ip route add default via 10.9.9.9"), 2);
+	assert_int_equal(run(net, "ip route add default via 10.1.1.254"), 0);
+	assert_int_equal(run(net, "ip route add default via 10.1.1.254"), 2);
+	assert_int_equal(run(net, "ip route del 10.7.0.0/16"), 2);
+	assert_int_equal(run(net, "ip route add unreachable 10.7.0.0/16"), 0);
+	assert_int_equal(run(net, "ip route del 10.7.0.0/16"), 0);
+	usnf_net_destroy(net);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_arp_reply),
+		cmocka_unit_test(test_echo_and_rst),
+		cmocka_unit_test(test_ttl_and_frag),
+		cmocka_unit_test(test_sysctl_and_ip_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
