@@ -731,6 +731,11 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 	}
 	if (!rc && r->verdict == XT_RV_TARGET && r->target->final_check)
 		rc = r->target->final_check(r->tdata, &ps);
+	if (rc) {
+		ipt_fail(env, IPT_ERR_PARAM, "%s", err.len ? sb_str(&err) : "bad argument");
+		sb_release(&err);
+		return -1;
+	}
 	for (i = 0; i < r->nmatches && !rc; i++) {
 		const struct xt_match_ops *m = r->matches[i].ops;
 
@@ -739,6 +744,12 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 	}
 	if (!rc && r->verdict == XT_RV_TARGET && r->target->check)
 		rc = r->target->check(r->tdata, &ps);
+	if (rc && !err.len) {
+		/* A checkentry refusal without a message is the kernel's EINVAL. */
+		sb_release(&err);
+		return ipt_fail(env, IPT_ERR_KERNEL,
+				"%s failed (Invalid argument): rule in chain %s", env->kop, c->chain);
+	}
 	if (rc) {
 		ipt_fail(env, IPT_ERR_PARAM, "%s", err.len ? sb_str(&err) : "bad argument");
 		sb_release(&err);

@@ -320,7 +320,8 @@ int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv)
 	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	bool v6 = strncmp(name, "ip6", 3) == 0;
 	struct rst r;
-	char *text, *line, *next;
+	size_t pos, end;
+	char *text;
 
 	memset(&r, 0, sizeof(r));
 	ipt_env_init(&r.env, ctx, v6 ? XT_FAMILY_V6 : XT_FAMILY_V4, v6 ? "ip6tables" : "iptables");
@@ -337,16 +338,13 @@ int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv)
 	if (ctx->input_len)
 		memcpy(text, ctx->input, ctx->input_len);
 	text[ctx->input_len] = '\0';
-	for (line = text; *line || line < text + ctx->input_len; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
+	/* Line by line over the whole input; a NUL byte ends its line early. */
+	for (pos = 0; pos < ctx->input_len; pos = end + 1) {
+		for (end = pos; end < ctx->input_len && text[end] != '\n'; end++)
+			;
+		text[end] = '\0';
 		r.line++;
-		if (rst_line(&r, line))
-			break;
-		if (next >= text + ctx->input_len && !*next)
+		if (rst_line(&r, text + pos))
 			break;
 	}
 	if (!r.rc && r.table >= 0)

@@ -149,6 +149,51 @@ static void ipv6_loopback(struct usnf_net *net, struct pkt *p)
 	s->depth--;
 }
 
+/*
+ * ip6_fragment() for a locally generated packet (the echo reply to a big ping):
+ * a fragment header after the fixed header, 8-byte aligned pieces.  Packets with
+ * extension headers are not split here (the kernel keeps the unfragmentable part).
+ */
+static void ipv6_fragment(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out,
+			  uint32_t mtu)
+{
+	const uint8_t *ip6 = pkt_network(p);
+	uint32_t left = p->len - 40, off = 0, room = (mtu - 48) & ~7u;
+	uint32_t id = stk(net)->frag6_id++;
+
+	if (pkt_ipv6_is_exthdr(ip6[6]) || mtu < 1280) {
+		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		return;
+	}
+	while (left) {
+		uint32_t len = left > room ? room : left;
+		struct pkt *f = pkt_clone(p);
+
+		if (!f) {
+			stk(net)->drops[PKT_DROP_NOMEM]++;
+			break;
+		}
+		f->data = PKT_HEADROOM;
+		f->net_off = f->data;
+		uint8_t *h = pkt_data(f);
+
+		memcpy(h, ip6, 40);
+		h[6] = NEXTHDR_FRAGMENT;
+		wr16(h + 4, (uint16_t)(8 + len));
+		h[40] = ip6[6];
+		h[41] = 0;
+		wr16(h + 42, (uint16_t)(off | (left > len ? 1 : 0)));
+		wr32(h + 44, id);
+		memcpy(h + 48, ip6 + 40 + off, len);
+		f->len = 48 + len;
+		ipv6_set_meta(f);
+		ipv6_neigh_output(net, f, out);
+		off += len;
+		left -= len;
+	}
+	pkt_free(p);
+}
+
 /* ip6_output(): POSTROUTING, then ip6_finish_output(). */
 static void ipv6_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *in,
 			const struct usnf_iface *out)
@@ -162,8 +207,10 @@ static void ipv6_output(struct usnf_net *net, struct pkt *p, const struct usnf_i
 	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
 
 	if (p->len > mtu) {
-		/* Local packets would have been fragmented by ip6_append_data(). */
-		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
+		if (p->local_out)
+			ipv6_fragment(net, p, out, mtu);
+		else
+			stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
 		return;
 	}
 	ipv6_neigh_output(net, p, out);

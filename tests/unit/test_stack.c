@@ -258,6 +258,34 @@ static void test_ttl_and_frag(void **state)
 	usnf_net_destroy(net);
 }
 
+/* A ping in two fragments is reassembled before the echo reply (ip_defrag()). */
+static void test_local_defrag(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t whole[20 + 8 + 24], f[128];
+	uint32_t n = eth(f, R0, H0, 0x0800);
+
+	(void)state;
+	ip4(whole, 64, 1, "10.0.0.10", "10.0.0.1", sizeof(whole), 0);
+	memcpy(whole + 20, "\x08\x00\x00\x00\x00\x02\x00\x01", 8);
+	memset(whole + 28, 'z', 24);
+	l4csum4(whole, 32, 2);
+	/* second half first: offset 16, 16 bytes */
+	ip4(f + n, 64, 1, "10.0.0.10", "10.0.0.1", 20 + 16, 2);
+	memcpy(f + n + 20, whole + 20 + 16, 16);
+	assert_int_equal(usnf_net_rx(net, 2, f, n + 36), USNF_FATE_STOLEN);
+	assert_int_equal(cap.n, 0);
+	ip4(f + n, 64, 1, "10.0.0.10", "10.0.0.1", 20 + 16, 0x2000);
+	memcpy(f + n + 20, whole + 20, 16);
+	assert_int_equal(usnf_net_rx(net, 2, f, n + 36), USNF_FATE_LOCAL);
+	assert_int_equal(cap.n, 1);
+	assert_int_equal(cap.len[0], 14 + sizeof(whole));
+	assert_int_equal(cap.frame[0][34], 0);
+	assert_memory_equal(cap.frame[0] + 14 + 28, whole + 28, 24);
+	usnf_net_destroy(net);
+}
+
 static void test_sysctl_and_ip_errors(void **state)
 {
 	struct usnf_net *net = NULL;
@@ -299,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_arp_reply),
 		cmocka_unit_test(test_echo_and_rst),
 		cmocka_unit_test(test_ttl_and_frag),
+		cmocka_unit_test(test_local_defrag),
 		cmocka_unit_test(test_sysctl_and_ip_errors),
 	};
 

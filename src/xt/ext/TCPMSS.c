@@ -104,6 +104,17 @@ static uint32_t tcpmss_reverse_mtu(struct usnf_net *net, const uint8_t *saddr, b
 	return dev ? dev->mtu : ~0u;
 }
 
+/* dst_mtu(skb_dst(skb)): the route's MTU metric, else the output device's. */
+static uint32_t tcpmss_dst_mtu(struct usnf_net *net, const struct pkt *pkt)
+{
+	const struct usnf_iface *dev;
+
+	if (pkt->mtu)
+		return pkt->mtu;
+	dev = pkt->oif > 0 ? route_iface_get(net, pkt->oif) : NULL;
+	return dev ? dev->mtu : 0;
+}
+
 /* optlen(): EOL, NOP and broken lengths advance by one. */
 static unsigned int tcpmss_optlen(const uint8_t *opt, unsigned int off)
 {
@@ -178,7 +189,8 @@ static int tcpmss_mangle(struct pkt *pkt, const struct tcpmss_tg *t, struct xt_a
 	if (t->mss == TCPMSS_CLAMP_PMTU) {
 		const uint8_t *nh = pkt_network(pkt);
 		uint32_t in_mtu = tcpmss_reverse_mtu(par->net, v6 ? nh + 8 : nh + 12, v6);
-		uint32_t min_mtu = pkt->mtu < in_mtu ? pkt->mtu : in_mtu;
+		uint32_t out_mtu = tcpmss_dst_mtu(par->net, pkt);
+		uint32_t min_mtu = out_mtu < in_mtu ? out_mtu : in_mtu;
 
 		if (min_mtu <= minlen)
 			return -1;      /* "unknown or invalid path-MTU" */
