@@ -53,7 +53,8 @@ void usnf_net_rx_burst(struct usnf_net *net, const int *ifindex, const uint8_t *
  */
 enum usnf_trace_kind {
 	USNF_TRACE_HOOK,        /* entering a hook: pf, hook */
-	USNF_TRACE_RULE,        /* a rule matched: table, chain, rulenum, target, verdict */
+	USNF_TRACE_RULE,        /* a rule matched, before its target runs: table, chain,
+				   rulenum, target, verdict (-1 for extension targets) */
 	USNF_TRACE_POLICY,      /* a built-in chain's policy decided: table, chain, verdict */
 	USNF_TRACE_RETURN,      /* fell off the end of a user chain: table, chain */
 	USNF_TRACE_DROP,        /* dropped: reason */
@@ -62,6 +63,8 @@ enum usnf_trace_kind {
 	USNF_TRACE_LOG,         /* a LOG/TRACE target line (text) */
 	USNF_TRACE_CT,          /* conntrack state (text) */
 	USNF_TRACE_NAT,         /* NAT applied (text) */
+	USNF_TRACE_VERDICT,     /* what the target of the rule just reported returned:
+				   table, chain, rulenum, target, verdict */
 };
 
 struct usnf_trace_ev {

@@ -472,6 +472,7 @@ const char *const route_conf4_names[CONF4_MAX] = {
 	[CONF4_LOG_MARTIANS] = "log_martians",
 	[CONF4_SRC_VALID_MARK] = "src_valid_mark",
 	[CONF4_DROP_UNICAST_IN_L2_MULTICAST] = "drop_unicast_in_l2_multicast",
+	[CONF4_SHARED_MEDIA] = "shared_media",
 };
 
 const char *const route_conf6_names[CONF6_MAX] = {

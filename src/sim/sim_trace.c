@@ -112,6 +112,21 @@ static void trace_rule(struct sim *s, const struct usnf_trace_ev *ev)
 			ev->verdict >= 0 ? " -> " : "", verdict_name(ev->verdict));
 }
 
+/* An extension target's result, reported after whatever the target itself caused
+ * (LOG lines, REJECT's answer), so that the log follows the packet's order. */
+static void trace_verdict(struct sim *s, const struct usnf_trace_ev *ev)
+{
+	ev_begin(s, "verdict");
+	ev_str(s, "table", ev->table);
+	ev_str(s, "chain", ev->chain);
+	sb_addf(&s->ev, ",\"rule\":%u", ev->rulenum);
+	ev_str(s, "target", ev->target);
+	ev_str(s, "verdict", verdict_name(ev->verdict));
+	sb_addc(&s->ev, '}');
+	sb_addf(&s->text, "      %s/%s rule %u: %s -> %s\n", ev->table, ev->chain, ev->rulenum,
+		ev->target ? ev->target : "(none)", verdict_name(ev->verdict));
+}
+
 static void trace_return(struct sim *s, const struct usnf_trace_ev *ev)
 {
 	ev_begin(s, "return");
@@ -158,6 +173,7 @@ static void sim_on_trace(void *ctx, const struct usnf_trace_ev *ev)
 	case USNF_TRACE_RULE:
 	case USNF_TRACE_POLICY: trace_rule(s, ev); break;
 	case USNF_TRACE_RETURN: trace_return(s, ev); break;
+	case USNF_TRACE_VERDICT: trace_verdict(s, ev); break;
 	case USNF_TRACE_DROP: trace_drop(s, ev); break;
 	case USNF_TRACE_LOCAL: trace_text_ev(s, ev, "local", "local delivery"); break;
 	case USNF_TRACE_LOG: trace_text_ev(s, ev, "log", "LOG"); break;

@@ -69,6 +69,30 @@ static bool route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, ui
 	return route_select_src4(net, r->oif, toward, ROUTE_SCOPE_UNIVERSE, saddr);
 }
 
+/*
+ * icmpv4_xrlim_allow(): the types of icmp_ratemask (but never frag-needed) to a
+ * destination not behind lo charge that host's inet_peer bucket with
+ * icmp_ratelimit jiffies.  With icmp_ratelimit 0 every message passes, yet the
+ * bucket is left empty: which is what ip_error() then finds for the same host.
+ */
+static bool icmp4_xrlim_allow(struct usnf_net *net, uint8_t type, uint8_t code, uint32_t daddr)
+{
+	const struct route_entry *r;
+	struct stack_peer *peer;
+	int timeout;
+
+	if (type > NR_ICMP_TYPES || (type == ICMP_DEST_UNREACH && code == 4))
+		return true;
+	if (!((1u << type) & (unsigned int)stk(net)->sys[SYS_ICMP_RATEMASK]))
+		return true;
+	r = route_lookup(net, AF_INET_, &daddr, 0);
+	if (r && r->type == RTN_LOCAL)
+		return true;                    /* no rate limit on loopback */
+	peer = stack_peer_get(net, AF_INET_, &daddr);
+	timeout = stk(net)->sys[SYS_ICMP_RATELIMIT];
+	return stack_peer_xrlim_allow(net, peer, timeout > 0 ? (uint64_t)timeout : 0);
+}
+
 static uint16_t icmp_len(const struct pkt *p)
 {
 	const uint8_t *iph = pkt_network(p);
@@ -108,6 +132,8 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 	uint32_t rsrc = 0;
 
 	if (!route_src4(net, daddr, &rsrc, &mtu))
+		return;
+	if (!icmp4_xrlim_allow(net, type, code, daddr))
 		return;
 	if (!saddr)
 		saddr = rsrc;

@@ -343,6 +343,82 @@ void icmp6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 	pkt_free(p);
 }
 
+/* ---- redirects (ndisc_send_redirect()) ---- */
+
+/* __ipv6_get_lladdr(): the first link-local address given to dev. */
+static bool ndisc_lladdr(struct usnf_net *net, int ifindex, uint8_t *out)
+{
+	const struct route_ifaddr *ia;
+
+	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
+		if (ia->family == AF_INET6_ && ia->ifindex == ifindex && a6_linklocal(ia->addr)) {
+			memcpy(out, ia->addr, 16);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * A redirect to the source of old (a packet about to be forwarded back out of
+ * dev, hop limit not yet decremented): target is the better first hop (a
+ * link-local gateway, or the destination itself when it is on the link).  The
+ * message carries the target's link-layer address when its neighbour entry is
+ * valid and as much of old as fits in the minimum MTU, in 8-byte units.
+ */
+void ndisc_send_redirect(struct usnf_net *net, const struct pkt *old, const struct usnf_iface *dev,
+			 const uint8_t *target)
+{
+	const uint8_t *ip6 = pkt_network(old);
+	uint8_t saddr[16];
+	const struct route_entry *r;
+	const uint8_t *ha;
+	uint32_t optlen = 0, rd_len, len;
+
+	if (!ndisc_lladdr(net, dev->ifindex, saddr))
+		return;
+	if (memcmp(ip6 + 24, target, 16) && (!a6_linklocal(target) || a6_multicast(target)))
+		return;                 /* target is not link-local unicast */
+	r = route_lookup(net, AF_INET6_, ip6 + 8, 0);
+	if (!a6_linklocal(ip6 + 8) && (!r || r->type != RTN_UNICAST || r->has_gw))
+		return;                 /* the source is not a neighbour */
+	if (!stack_peer_xrlim_allow(net, stack_peer_get(net, AF_INET6_, ip6 + 8), STACK_HZ))
+		return;
+	ha = route_neigh_lookup(net, AF_INET6_, dev->ifindex, target);
+	if (ha)
+		optlen += 8;
+	rd_len = IPV6_MIN_MTU - 40 - 40 - optlen;
+	len = old->len - (old->net_off - old->data);
+	if (rd_len > len + 8)
+		rd_len = len + 8;
+	rd_len &= ~7u;
+	struct pkt *p = stack_pkt_new(net, old);
+
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p), *ic = h + 40, *o = ic + 40;
+
+	p->len = 40 + 40 + optlen + rd_len;
+	memset(ic, 0, 40 + optlen + (rd_len ? 8 : 0));
+	ic[0] = NDISC_REDIRECT;
+	memcpy(ic + 8, target, 16);
+	memcpy(ic + 24, ip6 + 24, 16);
+	if (ha) {
+		o[0] = 2;               /* target link-layer address */
+		o[1] = 1;
+		memcpy(o + 2, ha, 6);
+		o += 8;
+	}
+	if (rd_len) {
+		o[0] = 4;               /* redirected header */
+		o[1] = (uint8_t)(rd_len / 8);
+		memcpy(o + 8, pkt_at(old, old->net_off), rd_len - 8);
+	}
+	ip6_hdr_put(h, 0, (uint16_t)(p->len - 40), IPPROTO_ICMPV6_, 255, saddr, ip6 + 8);
+	l4_csum6(h, ic, p->len - 40, IPPROTO_ICMPV6_, 2);
+	p->oif = dev->ifindex;
+	ipv6_local_out(net, p);
+}
+
 /* ---- TCP resets ---- */
 
 static void tcp6_reset_build(struct usnf_net *net, const struct pkt *old, uint32_t thoff,

@@ -371,8 +371,53 @@ static void ipv4_forward_options(struct usnf_net *net, struct pkt *p, const stru
 	ipv4_set_csum(iph);
 }
 
+/* route.c's constants for redirects and errors (HZ = STACK_HZ jiffies). */
+#define IP_RT_REDIRECT_NUMBER 9u
+#define IP_RT_REDIRECT_LOAD (STACK_HZ / 50)
+#define IP_RT_REDIRECT_SILENCE (IP_RT_REDIRECT_LOAD << (IP_RT_REDIRECT_NUMBER + 1))
+#define IP_RT_ERROR_COST STACK_HZ
+#define IP_RT_ERROR_BURST (5 * STACK_HZ)
+
+static bool time_after(uint64_t a, uint64_t b) { return (int64_t)(b - a) < 0; }
+
+/*
+ * ip_rt_send_redirect(): a host redirect to the next hop, paced per source by the
+ * inet_peer: the first at once, then with exponential back-off (redirect_load <<
+ * n), at most redirect_number before redirect_silence without any resets it.
+ */
+static void ipv4_send_redirect(struct usnf_net *net, const struct pkt *p,
+			       const struct usnf_iface *out)
+{
+	uint32_t saddr = ip_saddr(pkt_network(p)), gw;
+	struct stack_peer *peer;
+	uint64_t now = stack_jiffies(net);
+
+	if (!stack_conf4(net, out, CONF4_SEND_REDIRECTS))
+		return;
+	memcpy(&gw, p->nexthop, 4);
+	peer = stack_peer_get(net, AF_INET_, &saddr);
+	if (!peer) {
+		icmp_send4(net, p, 5, 1, gw, false);
+		return;
+	}
+	if (time_after(now, peer->rate_last + IP_RT_REDIRECT_SILENCE)) {
+		peer->rate_tokens = 0;
+		peer->n_redirects = 0;
+	}
+	if (peer->n_redirects >= IP_RT_REDIRECT_NUMBER) {
+		peer->rate_last = now;
+		return;
+	}
+	if (peer->n_redirects == 0 ||
+	    time_after(now, peer->rate_last + ((uint64_t)IP_RT_REDIRECT_LOAD << peer->n_redirects))) {
+		icmp_send4(net, p, 5, 1, gw, false);
+		peer->rate_last = now;
+		peer->n_redirects++;
+	}
+}
+
 static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface *in,
-			 const struct route_entry *r, const struct ip4_opts *o)
+			 const struct route_entry *r, const struct ip4_opts *o, bool do_redirect)
 {
 	uint8_t *iph = pkt_network(p);
 	const struct usnf_iface *out = route_iface_get(net, r->oif);
@@ -399,6 +444,9 @@ static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface 
 		return;
 	}
 	ipv4_decrease_ttl(iph);
+	/* The redirect quotes the packet with its TTL already decremented. */
+	if (do_redirect && !o->srr)
+		ipv4_send_redirect(net, p, out);
 	p->oif = out->ifindex;
 	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_FORWARD, p, in, out))
 		return;
@@ -535,28 +583,70 @@ struct rt4_res {
 	const struct route_entry *r;
 	int icmp_code;                  /* RT4_ERROR: code of dest-unreach, -1: silent */
 	enum pkt_drop_reason reason;
+	bool do_redirect;               /* IPSKB_DOREDIRECT */
 };
 
 static bool v4_loopback(uint32_t a) { return ((const uint8_t *)&a)[0] == 127; }
 static bool v4_zeronet(uint32_t a) { return ((const uint8_t *)&a)[0] == 0; }
 static bool v4_multicast(uint32_t a) { return (((const uint8_t *)&a)[0] & 0xf0) == 0xe0; }
 
-/* fib_validate_source(), reduced: our own address as source needs accept_local. */
-static bool ipv4_source_ok(struct usnf_net *net, struct usnf_iface *in, uint32_t saddr)
+/* inet_addr_onlink(): a and b (b 0: any) inside one subnet of dev's addresses. */
+static bool ipv4_addr_onlink(struct usnf_net *net, int ifindex, uint32_t a, uint32_t b)
 {
-	if (route_addr_type(net, AF_INET_, &saddr, 0) == RTN_LOCAL &&
-	    !stack_conf4(net, in, CONF4_ACCEPT_LOCAL))
-		return false;
-	if (stack_conf4(net, in, CONF4_RP_FILTER)) {
-		const struct route_entry *r = route_lookup(net, AF_INET_, &saddr, 0);
+	const struct route_ifaddr *ia;
 
-		if (!r || r->type != RTN_UNICAST)
-			return false;
-		/* strict (1) wants the reverse route out of the input device. */
-		if (stack_conf4(net, in, CONF4_RP_FILTER) == 1 && r->oif != in->ifindex)
-			return false;
+	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++) {
+		uint8_t m[16], x[16], y[16];
+
+		if (ia->family != AF_INET_ || ia->ifindex != ifindex)
+			continue;
+		route_prefix_mask(m, ia->addr, ia->plen, 4);
+		route_prefix_mask(x, (const uint8_t *)&a, ia->plen, 4);
+		route_prefix_mask(y, (const uint8_t *)&b, ia->plen, 4);
+		if (!memcmp(m, x, 4) && (!b || !memcmp(m, y, 4)))
+			return true;
 	}
-	return true;
+	return false;
+}
+
+static bool ipv4_dev_has_addr(struct usnf_net *net, int ifindex)
+{
+	return route_addr_first(net, AF_INET_, ifindex, 255) != NULL;
+}
+
+/*
+ * fib_validate_source() / __fib_validate_source(): < 0 for a martian source or an
+ * rp_filter failure; 1 if the source is reached directly (a next hop of host
+ * scope: no gateway) through the input device, which is what lets
+ * __mkroute_input() mark a packet for a redirect; else 0.  oif is the output
+ * device of the forward route (0 for local and broadcast input).
+ */
+static int ipv4_validate_source(struct usnf_net *net, struct usnf_iface *in, uint32_t saddr,
+				int oif)
+{
+	int rpf = stack_conf4(net, in, CONF4_RP_FILTER);
+	bool accept_local = stack_conf4(net, in, CONF4_ACCEPT_LOCAL);
+	const struct route_entry *r;
+
+	if (!rpf && (in->ifindex != oif || !stack_conf4(net, in, CONF4_SEND_REDIRECTS))) {
+		/* The fast path: only our own addresses are refused as sources. */
+		if (!accept_local && route_addr_find(net, AF_INET_, &saddr))
+			return -EINVAL;
+		return 0;
+	}
+	r = route_lookup(net, AF_INET_, &saddr, 0);
+	if (!r)
+		return rpf ? -EXDEV : 0;
+	if (r->type != RTN_UNICAST && (r->type != RTN_LOCAL || !accept_local))
+		return -EINVAL;
+	if (r->oif == in->ifindex || (r->type == RTN_LOCAL && in->loopback))
+		return !r->has_gw;
+	if (!ipv4_dev_has_addr(net, in->ifindex))
+		return rpf ? -EXDEV : 0;
+	if (rpf == 1)
+		return -EXDEV;
+	r = route_lookup(net, AF_INET_, &saddr, in->ifindex);
+	return r && r->type == RTN_UNICAST && !r->has_gw;
 }
 
 static void rt4_error(struct rt4_res *res, int code, enum pkt_drop_reason reason)
@@ -582,6 +672,30 @@ static void rt4_no_route(struct usnf_net *net, struct usnf_iface *in,
 		rt4_error(res, 13, PKT_DROP_UNREACHABLE);           /* -EACCES */
 	else
 		rt4_error(res, -1, PKT_DROP_BLACKHOLE);             /* -EINVAL */
+}
+
+/*
+ * __mkroute_input(): validate the source against the forward route; a packet
+ * that leaves through the device it came in on, from a host on that link, is
+ * marked for an ICMP redirect (send_redirects on, and shared_media or the
+ * source and the gateway in one subnet of the device).
+ */
+static bool ipv4_mkroute_input(struct usnf_net *net, struct usnf_iface *in,
+			       const struct route_entry *r, uint32_t saddr, struct rt4_res *res)
+{
+	int err = ipv4_validate_source(net, in, saddr, r->oif);
+	uint32_t gw = 0;
+
+	if (err < 0)
+		return false;
+	if (r->oif == in->ifindex && err && stack_conf4(net, in, CONF4_SEND_REDIRECTS)) {
+		if (r->has_gw)
+			memcpy(&gw, r->gw, 4);
+		if (stack_conf4(net, in, CONF4_SHARED_MEDIA) ||
+		    ipv4_addr_onlink(net, in->ifindex, saddr, gw))
+			res->do_redirect = true;
+	}
+	return true;
 }
 
 static void ipv4_route_input(struct usnf_net *net, struct pkt *p, struct usnf_iface *in,
@@ -621,7 +735,7 @@ static void ipv4_route_input(struct usnf_net *net, struct pkt *p, struct usnf_if
 		goto brd_input;
 	}
 	if (r->type == RTN_LOCAL) {
-		if (!in->loopback && !ipv4_source_ok(net, in, saddr))
+		if (!in->loopback && ipv4_validate_source(net, in, saddr, 0) < 0)
 			return;
 		p->rt_type = RTN_LOCAL;
 		res->kind = RT4_LOCAL;
@@ -635,7 +749,7 @@ static void ipv4_route_input(struct usnf_net *net, struct pkt *p, struct usnf_if
 	if (r->type != RTN_UNICAST)
 		return;                                         /* martian destination */
 forward:
-	if (!ipv4_source_ok(net, in, saddr))
+	if (!ipv4_mkroute_input(net, in, r, saddr, res))
 		return;
 	p->rt_type = RTN_UNICAST;
 	res->kind = RT4_FORWARD;
@@ -643,13 +757,44 @@ forward:
 	memcpy(p->nexthop, r->has_gw ? (const void *)r->gw : (const void *)&daddr, 4);
 	return;
 brd_input:
-	if (saddr != 0 && !ipv4_source_ok(net, in, saddr))
+	if (saddr != 0 && ipv4_validate_source(net, in, saddr, 0) < 0)
 		return;
 	p->rt_type = RTN_BROADCAST;
 	res->kind = RT4_LOCAL;
 }
 
-/* ip_rcv_finish(): route, options, then local delivery or forwarding. */
+/*
+ * ip_error(): the dst input of unreachable, prohibit and missing routes.  Its
+ * ICMP error is paced per source by the inet_peer token bucket (error_cost per
+ * message, at most error_burst saved up); a host the router has just sent a
+ * rate-limited ICMP error to has an empty bucket (icmpv4_xrlim_allow()).
+ */
+static void ipv4_error(struct usnf_net *net, struct pkt *p, const struct rt4_res *res)
+{
+	if (res->icmp_code >= 0) {
+		uint32_t saddr = ip_saddr(pkt_network(p));
+		struct stack_peer *peer = stack_peer_get(net, AF_INET_, &saddr);
+		bool send = true;
+
+		if (peer) {
+			uint64_t now = stack_jiffies(net);
+
+			peer->rate_tokens += now - peer->rate_last;
+			if (peer->rate_tokens > IP_RT_ERROR_BURST)
+				peer->rate_tokens = IP_RT_ERROR_BURST;
+			peer->rate_last = now;
+			if (peer->rate_tokens >= IP_RT_ERROR_COST)
+				peer->rate_tokens -= IP_RT_ERROR_COST;
+			else
+				send = false;
+		}
+		if (send)
+			icmp_send4(net, p, 3, (uint8_t)res->icmp_code, 0, false);
+	}
+	stack_drop(net, p, res->reason);
+}
+
+/* ip_rcv_finish(): route, options (ip_rcv_options()), then the route's input. */
 static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 {
 	struct rt4_res res;
@@ -659,13 +804,6 @@ static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_ifa
 	ipv4_set_meta(p);
 	ipv4_route_input(net, p, in, &res);
 	if (res.kind == RT4_DROP) {
-		stack_drop(net, p, res.reason);
-		return;
-	}
-	if (res.kind == RT4_ERROR) {
-		/* ip_error(): the unreachable answer comes from the input route. */
-		if (res.icmp_code >= 0)
-			icmp_send4(net, p, 3, (uint8_t)res.icmp_code, 0, false);
 		stack_drop(net, p, res.reason);
 		return;
 	}
@@ -683,10 +821,12 @@ static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_ifa
 			return;
 		}
 	}
-	if (res.kind == RT4_LOCAL)
+	if (res.kind == RT4_ERROR)
+		ipv4_error(net, p, &res);
+	else if (res.kind == RT4_LOCAL)
 		ipv4_local_deliver(net, p, in);
 	else
-		ipv4_forward(net, p, in, res.r, &o);
+		ipv4_forward(net, p, in, res.r, &o, res.do_redirect);
 }
 
 /* ip_rcv_core(): header sanity, then PREROUTING. */

@@ -297,7 +297,14 @@ static void ipv6_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface 
 		stack_drop(net, p, PKT_DROP_IP_INNOROUTES);
 		return;
 	}
-	if (out->ifindex != in->ifindex) {
+	if (out->ifindex == in->ifindex) {
+		/* Out where it came in: redirect the source, paced per destination
+		 * here and per source in ndisc_send_redirect(). */
+		const uint8_t *target = r->has_gw ? r->gw : ip6 + 24;
+
+		if (stack_peer_xrlim_allow(net, stack_peer_get(net, AF_INET6_, ip6 + 24), STACK_HZ))
+			ndisc_send_redirect(net, p, out, target);
+	} else {
 		const uint8_t *s = ip6 + 8;
 
 		if (a6_any(s) || a6_multicast(s) || a6_loopback(s)) {
@@ -394,27 +401,33 @@ static void udp6_rcv(struct usnf_net *net, struct pkt *p, uint32_t off)
 	stack_drop(net, p, PKT_DROP_NO_SOCKET);
 }
 
+/*
+ * ip6_protocol_deliver_rcu(): walk the headers after the fixed header (a leading
+ * hop-by-hop header was handled in ipv6_rcv()); offsets are from the network
+ * header.  Fragments are reassembled here, after LOCAL_IN saw each of them.
+ */
 static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 {
 	uint8_t nh = pkt_network(p)[6];
-	uint32_t nhoff = p->net_off + 6, off = p->net_off + 40;
+	uint32_t nhoff = 6, off = 40;
+	bool fragmented = false;
 
 	for (;;) {
 		const uint8_t *h;
 
 		switch (nh) {
 		case NEXTHDR_HOP:
-			if (off != p->net_off + 40) {
-				icmp6_send(net, p, 4, 1, nhoff - p->net_off);
+			if (off != 40) {
+				icmp6_send(net, p, 4, 1, nhoff);
 				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
 				return;
 			}
 			/* already checked in ipv6_rcv() */
 			/* fallthrough */
 		case NEXTHDR_DEST:
-			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, off, 8))
+			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, p->net_off + off, 8))
 				return;
-			h = pkt_header(p, off, 2);
+			h = pkt_header(p, p->net_off + off, 2);
 			if (!h) {
 				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
 				return;
@@ -424,14 +437,14 @@ static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struc
 			off += ((uint32_t)h[1] + 1) * 8;
 			continue;
 		case NEXTHDR_ROUTING:
-			h = pkt_header(p, off, 4);
+			h = pkt_header(p, p->net_off + off, 4);
 			if (!h) {
 				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
 				return;
 			}
 			if (h[3] != 0) {
 				/* ipv6_rthdr_rcv(): no routing header type is accepted here. */
-				icmp6_send(net, p, 4, 0, off + 2 - p->net_off);
+				icmp6_send(net, p, 4, 0, off + 2);
 				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
 				return;
 			}
@@ -440,27 +453,36 @@ static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struc
 			off += ((uint32_t)h[1] + 1) * 8;
 			continue;
 		case NEXTHDR_FRAGMENT:
-			stack_drop(net, p, PKT_DROP_FRAG_REASM_TIMEOUT);
-			return;
+			if (fragmented) {
+				/* IP6SKB_FRAGMENTED: a second fragment header. */
+				icmp6_send(net, p, 4, 0, off);
+				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+				return;
+			}
+			if (!ipv6_frag_rcv(net, p, &nhoff, &off, &p))
+				return;
+			fragmented = true;
+			nh = pkt_network(p)[nhoff];
+			continue;
 		case NEXTHDR_NONE:
 			stack_set_fate(net, USNF_FATE_LOCAL);
 			stack_trace_local(net, p, "no next header");
 			pkt_free(p);
 			return;
 		case IPPROTO_ICMPV6_:
-			p->trans_off = off;
+			p->trans_off = p->net_off + off;
 			icmp6_rcv(net, p, in);
 			return;
 		case IPPROTO_TCP_:
-			tcp6_rcv(net, p, off);
+			tcp6_rcv(net, p, p->net_off + off);
 			return;
 		case IPPROTO_UDP_:
-			udp6_rcv(net, p, off);
+			udp6_rcv(net, p, p->net_off + off);
 			return;
 		default:
 			stack_set_fate(net, USNF_FATE_LOCAL);
 			stack_trace_local(net, p, "unknown next header");
-			icmp6_send(net, p, 4, 1, nhoff - p->net_off);
+			icmp6_send(net, p, 4, 1, nhoff);
 			stack_drop(net, p, PKT_DROP_IP_NOPROTO);
 			return;
 		}

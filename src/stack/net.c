@@ -71,10 +71,23 @@ int stack_net_init(struct usnf_net *net)
 	s->frag6_id = 1;
 	int err = sysctl_net_init(net);
 
-	if (err) {
-		free(s);
-		net->stack = NULL;
-	}
+	if (err)
+		goto err_sysctl;
+	err = peer_net_init(net);
+	if (err)
+		goto err_peer;
+	err = frag_net_init(net);
+	if (err)
+		goto err_frag;
+	return 0;
+
+err_frag:
+	peer_net_exit(net);
+err_peer:
+	sysctl_net_exit(net);
+err_sysctl:
+	free(s);
+	net->stack = NULL;
 	return err;
 }
 
@@ -83,6 +96,7 @@ void stack_net_exit(struct usnf_net *net)
 	if (!net->stack)
 		return;
 	frag_net_exit(net);
+	peer_net_exit(net);
 	sysctl_net_exit(net);
 	free(net->stack);
 	net->stack = NULL;
@@ -282,6 +296,7 @@ int usnf_net_rx(struct usnf_net *net, int ifindex, const uint8_t *frame, uint32_
 	p->tstamp_ns = net->now_ns;
 	p->trace_id = s->cur_trace_id;
 	p->rt_type = RTN_UNSPEC;
+	frag_expire(net);
 	net_receive(net, p, in);
 	return s->fate;
 }

@@ -38,10 +38,27 @@ enum stack_sysctl {
 	SYS_IPV6_FWMARK_REFLECT,
 	SYS_IPFRAG_TIME,
 	SYS_IP6FRAG_TIME,
+	SYS_ICMP_RATELIMIT,
+	SYS_ICMP_RATEMASK,
+	SYS_IPV6_ICMP_RATELIMIT,
 	SYS_MAX,
 };
 
 struct sysctl_store;
+struct peer_table;
+
+/* The kernel's clock for rate limits: jiffies at HZ=1000 from the engine clock. */
+#define STACK_HZ 1000u
+
+/* struct inet_peer, reduced to the rate-limit state (peer.c). */
+struct stack_peer {
+	int family;
+	uint8_t addr[16];
+	uint64_t rate_tokens;           /* ip_error() and icmp xrlim tokens, in jiffies */
+	uint64_t rate_last;             /* jiffies of the last charge */
+	uint32_t n_redirects;           /* ip_rt_send_redirect() count */
+	int hash_next, lru_prev, lru_next;
+};
 
 struct stack_ctx {
 	int sys[SYS_MAX];
@@ -59,7 +76,8 @@ struct stack_ctx {
 	uint32_t next_trace_id;
 	unsigned int depth;             /* nested local re-injection guard */
 
-	struct frag_queue *frags;       /* IPv4/IPv6 reassembly (frag.c) */
+	struct frag_table *frags;       /* IPv4/IPv6 reassembly (frag.c) */
+	struct peer_table *peers;       /* inet_peer state (peer.c) */
 };
 
 static inline struct stack_ctx *stk(const struct usnf_net *net) { return net->stack; }
@@ -104,10 +122,26 @@ void icmp6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
 void tcp6_send_reset(struct usnf_net *net, const struct pkt *old);
 void icmp6_send(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
 		uint32_t info);
+void ndisc_send_redirect(struct usnf_net *net, const struct pkt *old, const struct usnf_iface *dev,
+			 const uint8_t *target);
 
 /* frag.c: reassembly for local delivery; NULL while incomplete (p kept), else the whole. */
 struct pkt *ipv4_defrag(struct usnf_net *net, struct pkt *p);
+/* ipv6_frag_rcv(): 1 and *out to go on with (fragment header at *fhoff, now the
+ * offset of what follows it), or 0 when p was queued or dropped. */
+int ipv6_frag_rcv(struct usnf_net *net, struct pkt *p, uint32_t *nhoff, uint32_t *fhoff,
+		  struct pkt **out);
+/* Kill queues past their time (ICMP time exceeded when the first fragment came). */
+void frag_expire(struct usnf_net *net);
+int frag_net_init(struct usnf_net *net);
 void frag_net_exit(struct usnf_net *net);
+
+/* peer.c: inet_getpeer() (never NULL once initialised: the LRU entry is recycled). */
+int peer_net_init(struct usnf_net *net);
+void peer_net_exit(struct usnf_net *net);
+uint64_t stack_jiffies(const struct usnf_net *net);
+struct stack_peer *stack_peer_get(struct usnf_net *net, int family, const void *addr);
+bool stack_peer_xrlim_allow(struct usnf_net *net, struct stack_peer *peer, uint64_t timeout);
 
 /* sysctl.c */
 int sysctl_net_init(struct usnf_net *net);

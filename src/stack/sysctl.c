@@ -46,6 +46,9 @@ static const struct { const char *key; enum stack_sysctl id; } sys_ids[] = {
 	{ "net.ipv6.fwmark_reflect", SYS_IPV6_FWMARK_REFLECT },
 	{ "net.ipv4.ipfrag_time", SYS_IPFRAG_TIME },
 	{ "net.ipv6.ip6frag_time", SYS_IP6FRAG_TIME },
+	{ "net.ipv4.icmp_ratelimit", SYS_ICMP_RATELIMIT },
+	{ "net.ipv4.icmp_ratemask", SYS_ICMP_RATEMASK },
+	{ "net.ipv6.icmp.ratelimit", SYS_IPV6_ICMP_RATELIMIT },
 };
 
 /* Ranges the kernel enforces (extra1/extra2 of the ctl_table), for the common keys. */

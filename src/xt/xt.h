@@ -8,6 +8,7 @@
 #include "xt/xt_ext.h"
 
 struct usnf_net;
+struct xt_cls;
 
 /* Chain names: at most 28 characters (XT_EXTENSION_MAXNAMELEN - 1 in the kernel). */
 #define XT_CHAIN_MAXNAMELEN 29
@@ -68,6 +69,7 @@ struct xt_chain {
 	struct xt_rule **rules;
 	unsigned int nrules, cap;
 	int32_t *jumpto;                /* compiled: chain index per rule (-1), on publish */
+	struct xt_cls *cls;             /* compiled: classifier (xt_cls.h), NULL if short */
 };
 
 /*
@@ -84,6 +86,7 @@ struct xt_table {
 	unsigned int nchains, cap;
 	int hook_chain[USNF_INET_NUMHOOKS];     /* built-in chain index per hook, -1 */
 	unsigned int max_depth;         /* jump stack needed (compiled) */
+	bool classified;                /* some chain has a classifier (compiled) */
 };
 
 /* Static facts about a table: name, hooks, priority. */
@@ -171,5 +174,9 @@ const char *xt_rule_target_name(const struct xt_rule *r);
  */
 unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
 			 const struct usnf_hook_state *state);
+/* The same walk scanning every rule of every chain: the reference for tests and
+ * the baseline for benchmarks (identical verdicts, counters and side effects). */
+unsigned int xt_do_table_linear(const struct xt_table *t, struct pkt *pkt,
+				const struct usnf_hook_state *state);
 
 #endif

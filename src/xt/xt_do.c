@@ -2,8 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "route/route.h"
 #include "stack/net.h"
 #include "xt/xt.h"
+#include "xt/xt_cls.h"
 
 /* ifname_compare(): "eth+" is a prefix, anything else the whole name. */
 static bool xt_iface_match(const char *rule, const char *dev)
@@ -17,27 +19,17 @@ static bool xt_iface_match(const char *rule, const char *dev)
 	return strcmp(rule, dev) == 0;
 }
 
-static bool xt_ifaces_match(const struct xt_ipspec *ip, const struct pkt *pkt,
-			    const struct usnf_hook_state *st)
+/* The devices of the hook state, as ipt_do_table() takes state->in/out->name. */
+static bool xt_ifaces_match(const struct xt_ipspec *ip, const struct usnf_hook_state *st)
 {
-	const char *in = "", *out = "";
-
-	if (ip->iniface[0]) {
-		if (st->in && pkt->iif > 0)
-			in = usnf_iface_name(st->net, pkt->iif);
-		if (!in)
-			in = "";
-		if (xt_iface_match(ip->iniface, in) == !!(ip->invflags & XT_INV_VIA_IN))
-			return false;
-	}
-	if (ip->outiface[0]) {
-		if (st->out && pkt->oif > 0)
-			out = usnf_iface_name(st->net, pkt->oif);
-		if (!out)
-			out = "";
-		if (xt_iface_match(ip->outiface, out) == !!(ip->invflags & XT_INV_VIA_OUT))
-			return false;
-	}
+	if (ip->iniface[0] &&
+	    xt_iface_match(ip->iniface, st->in ? st->in->name : "") ==
+	    !!(ip->invflags & XT_INV_VIA_IN))
+		return false;
+	if (ip->outiface[0] &&
+	    xt_iface_match(ip->outiface, st->out ? st->out->name : "") ==
+	    !!(ip->invflags & XT_INV_VIA_OUT))
+		return false;
 	return true;
 }
 
@@ -57,7 +49,7 @@ static bool xt_ip4_match(const struct xt_ipspec *ip, const struct pkt *pkt,
 		return false;
 	if (((daddr & ip->dmsk.a4) != ip->dst.a4) != !!(ip->invflags & XT_INV_DSTIP))
 		return false;
-	if (!xt_ifaces_match(ip, pkt, st))
+	if (!xt_ifaces_match(ip, st))
 		return false;
 	if (ip->proto && ((h[9] != ip->proto) != !!(ip->invflags & XT_INV_PROTO)))
 		return false;
@@ -90,7 +82,7 @@ static bool xt_ip6_match(const struct xt_ipspec *ip, const struct pkt *pkt,
 		return false;
 	if (xt_addr6_match(h + 24, &ip->dst, &ip->dmsk) == !!(ip->invflags & XT_INV_DSTIP))
 		return false;
-	if (!xt_ifaces_match(ip, pkt, st))
+	if (!xt_ifaces_match(ip, st))
 		return false;
 	if (ip->flags & XT_F_PROTO) {
 		/* The header found past the extension headers (ipv6_find_hdr()). */
@@ -103,16 +95,20 @@ static bool xt_ip6_match(const struct xt_ipspec *ip, const struct pkt *pkt,
 	return true;
 }
 
-static void xt_trace_rule(const struct xt_table *t, const struct xt_chain *c, unsigned int n,
-			  const struct xt_rule *r, int verdict, struct pkt *pkt,
-			  const struct usnf_hook_state *st)
+/* USNF_TRACE_RULE (a rule matched) or USNF_TRACE_VERDICT (what its target returned). */
+static void xt_trace_rule(enum usnf_trace_kind kind, const struct xt_table *t,
+			  const struct xt_chain *c, unsigned int n, const struct xt_rule *r,
+			  int verdict, struct pkt *pkt, const struct usnf_hook_state *st)
 {
 	struct usnf_trace_ev ev = {
-		.kind = USNF_TRACE_RULE, .pf = st->pf, .hook = st->hook,
-		.table = xt_table_info_get(t->id)->name, .chain = c->name, .rulenum = n,
-		.target = xt_rule_target_name(r), .verdict = verdict, .pkt = pkt,
+		.kind = kind, .pf = st->pf, .hook = st->hook, .chain = c->name, .rulenum = n,
+		.verdict = verdict, .pkt = pkt,
 	};
 
+	if (!st->net->trace)
+		return;
+	ev.table = xt_table_info_get(t->id)->name;
+	ev.target = xt_rule_target_name(r);
 	net_trace(st->net, &ev);
 }
 
@@ -163,10 +159,40 @@ struct xt_frame {
 	unsigned int next;
 };
 
-unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
-			 const struct usnf_hook_state *st)
+/* Does rule r match: its ip part, then every match in order (stops at the first no). */
+static bool xt_rule_match(const struct xt_rule *r, const struct pkt *pkt,
+			  const struct usnf_hook_state *st, struct xt_action *par, bool v6)
+{
+	unsigned int m;
+
+	if (!(v6 ? xt_ip6_match(&r->ip, pkt, st) : xt_ip4_match(&r->ip, pkt, st)))
+		return false;
+	for (m = 0; m < r->nmatches; m++)
+		if (!r->matches[m].ops->match(pkt, r->matches[m].data, par))
+			return false;
+	return true;
+}
+
+/* The next rule of chain c worth evaluating from i on: i itself when not compiled. */
+static inline unsigned int xt_next_rule(const struct xt_chain *c, struct xt_cls_cursor *cur,
+					const struct xt_cls_key *key, unsigned int i, bool cls)
+{
+	if (!cls || !c->cls || i >= c->nrules)
+		return i;
+	return xt_cls_next(c->cls, cur, key, i);
+}
+
+/*
+ * ipt_do_table(): walk from the hook's base chain.  With cls, compiled chains
+ * skip the rules their classifier rules out (they could not match); every other
+ * rule is evaluated exactly as by the linear scan, in the same order.
+ */
+static unsigned int xt_traverse(const struct xt_table *t, struct pkt *pkt,
+				const struct usnf_hook_state *st, bool cls)
 {
 	struct xt_frame stack[XT_STACK_MAX];
+	struct xt_cls_key key;
+	struct xt_cls_cursor cur = { 0 };
 	unsigned int sp = 0, ci, i = 0;
 	uint32_t len = pkt_end(pkt) - pkt->net_off;
 	bool v6 = t->family == XT_FAMILY_V6;
@@ -180,12 +206,17 @@ unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
 	if (st->hook >= USNF_INET_NUMHOOKS || (hc = t->hook_chain[st->hook]) < 0 ||
 	    !t->chains[hc].exists)
 		return USNF_ACCEPT;     /* no base chain: nothing on this hook */
+	cls = cls && t->classified;
+	if (cls)
+		xt_cls_key_get(&key, pkt, v6);
 	ci = (unsigned int)hc;
 	for (;;) {
 		struct xt_chain *c = &t->chains[ci];
 		struct xt_rule *r;
-		unsigned int m, v;
+		unsigned int v;
+		bool matched;
 
+		i = xt_next_rule(c, &cur, &key, i, cls);
 		if (i >= c->nrules) {
 			if (c->hook >= 0) {
 				/* The policy: the built-in chain's underflow. */
@@ -200,36 +231,31 @@ unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
 			goto do_return;
 		}
 		r = c->rules[i];
-		if (!(v6 ? xt_ip6_match(&r->ip, pkt, st) : xt_ip4_match(&r->ip, pkt, st)))
-			goto next;
 		par.chain = c->name;
 		par.rulenum = i + 1;
-		for (m = 0; m < r->nmatches; m++) {
-			if (!r->matches[m].ops->match(pkt, r->matches[m].data, &par))
-				break;
-		}
+		matched = xt_rule_match(r, pkt, st, &par, v6);
 		if (par.hotdrop)
 			return USNF_DROP;
-		if (m < r->nmatches)
+		if (!matched)
 			goto next;
 		r->pkts++;
 		r->bytes += len;
 		xt_trace_nf(t, c, "rule", i + 1, pkt, st);
 		switch (r->verdict) {
 		case XT_RV_NONE:
-			xt_trace_rule(t, c, i + 1, r, -1, pkt, st);
+			xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, -1, pkt, st);
 			goto next;
 		case XT_RV_ACCEPT:
 		case XT_RV_DROP:
 		case XT_RV_QUEUE:
 			v = xt_std_verdict(r->verdict);
-			xt_trace_rule(t, c, i + 1, r, (int)v, pkt, st);
+			xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, (int)v, pkt, st);
 			return v;
 		case XT_RV_RETURN:
-			xt_trace_rule(t, c, i + 1, r, -1, pkt, st);
+			xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, -1, pkt, st);
 			goto do_return;
 		case XT_RV_JUMP:
-			xt_trace_rule(t, c, i + 1, r, -1, pkt, st);
+			xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, -1, pkt, st);
 			if (sp >= XT_STACK_MAX)
 				return USNF_DROP;
 			stack[sp].chain = ci;
@@ -239,20 +265,28 @@ unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
 			continue;
 		case XT_RV_GOTO:
 			/* No return address: RETURN goes to whoever called this chain. */
-			xt_trace_rule(t, c, i + 1, r, -1, pkt, st);
+			xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, -1, pkt, st);
 			ci = (unsigned int)c->jumpto[i];
 			i = 0;
 			continue;
 		default:
 			break;
 		}
+		/* Reported before the target runs, so that what it causes (a LOG line,
+		 * REJECT's answer) follows the rule; a final verdict is reported after. */
+		xt_trace_rule(USNF_TRACE_RULE, t, c, i + 1, r, -1, pkt, st);
 		v = r->target->target(pkt, r->tdata, &par);
-		xt_trace_rule(t, c, i + 1, r, v == XT_CONTINUE || v == XT_RETURN ? -1 : (int)v,
-			      pkt, st);
-		if (v == XT_CONTINUE)
+		if (v == XT_CONTINUE) {
+			if (cls) {
+				/* The target may have rewritten the packet: read it again. */
+				xt_cls_key_get(&key, pkt, v6);
+				cur.cls = cur.top = NULL;
+			}
 			goto next;
+		}
 		if (v == XT_RETURN)
 			goto do_return;
+		xt_trace_rule(USNF_TRACE_VERDICT, t, c, i + 1, r, (int)v, pkt, st);
 		return v;
 next:
 		i++;
@@ -269,4 +303,16 @@ do_return:
 		ci = stack[sp].chain;
 		i = stack[sp].next;
 	}
+}
+
+unsigned int xt_do_table(const struct xt_table *t, struct pkt *pkt,
+			 const struct usnf_hook_state *st)
+{
+	return xt_traverse(t, pkt, st, true);
+}
+
+unsigned int xt_do_table_linear(const struct xt_table *t, struct pkt *pkt,
+				const struct usnf_hook_state *st)
+{
+	return xt_traverse(t, pkt, st, false);
 }

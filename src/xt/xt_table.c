@@ -5,6 +5,7 @@
 
 #include "stack/net.h"
 #include "xt/xt.h"
+#include "xt/xt_cls.h"
 
 /* One (family, table): its published generation and its hook registrations. */
 struct xt_slot {
@@ -253,8 +254,10 @@ static void xt_chain_release(struct xt_chain *c)
 		xt_rule_put(c->rules[i]);
 	free(c->rules);
 	free(c->jumpto);
+	xt_cls_free(c->cls);
 	c->rules = NULL;
 	c->jumpto = NULL;
+	c->cls = NULL;
 	c->nrules = c->cap = 0;
 }
 
@@ -329,6 +332,7 @@ static int xt_chain_copy(struct xt_chain *dst, const struct xt_chain *src)
 
 	*dst = *src;
 	dst->jumpto = NULL;
+	dst->cls = NULL;
 	dst->rules = NULL;
 	dst->cap = src->nrules;
 	if (!src->nrules)
@@ -572,6 +576,27 @@ static int xt_check_loops(const struct xt_table *t, unsigned int idx, uint8_t *s
 	return 0;
 }
 
+/* The per-chain classifiers of a generation about to be published (xt_cls.h). */
+static int xt_table_classify(struct xt_table *t)
+{
+	unsigned int i;
+	int rc;
+
+	t->classified = false;
+	for (i = 0; i < t->nchains; i++) {
+		struct xt_chain *c = &t->chains[i];
+
+		xt_cls_free(c->cls);
+		c->cls = NULL;
+		rc = xt_cls_build(c, (enum xt_family)t->family, &c->cls);
+		if (rc)
+			return rc;
+		if (c->cls)
+			t->classified = true;
+	}
+	return 0;
+}
+
 static int xt_table_compile(struct xt_table *t, struct strbuf *err)
 {
 	uint8_t *state;
@@ -609,6 +634,8 @@ static int xt_table_compile(struct xt_table *t, struct strbuf *err)
 	t->max_depth = maxdepth;
 	if (!rc && maxdepth > XT_STACK_MAX)
 		rc = -ELOOP;
+	if (!rc)
+		rc = xt_table_classify(t);
 	return rc;
 }
 

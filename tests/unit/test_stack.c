@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "pkt/csum.h"
+#include "stack/net.h"
 
 #define MAXOUT 16
 
@@ -286,6 +287,273 @@ static void test_local_defrag(void **state)
 	usnf_net_destroy(net);
 }
 
+/* An UDP datagram from src to dst on eth0 (frame in f, length returned). */
+static uint32_t udp4_frame(uint8_t *f, const char *src, const char *dst, uint8_t ttl)
+{
+	uint32_t n = eth(f, R0, H0, 0x0800);
+
+	ip4(f + n, ttl, 17, src, dst, 20 + 8 + 4, 0);
+	memcpy(f + n + 20, "\x10\x00\x00\x09\x00\x0c\x00\x00" "abcd", 12);
+	return n + 32;
+}
+
+/* ip_error(): a source starts with error_burst (5 s) of tokens, each error costs 1 s. */
+static void test_ip_error_pacing(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t f[128];
+	uint32_t n;
+	uint64_t t = 1700000000ull * 1000000000ull;
+
+	(void)state;
+	/* The scenarios' setting: icmp_send() itself limits nothing. */
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.icmp_ratelimit", "0"), 0);
+	assert_int_equal(run(net, "ip route add unreachable 198.18.0.0/24"), 0);
+	assert_int_equal(run(net, "ip neigh add 10.0.0.11 lladdr 02:01:00:00:00:0b dev eth0 nud permanent"), 0);
+	n = udp4_frame(f, "10.0.0.10", "198.18.0.5", 64);
+	for (int i = 0; i < 7; i++) {
+		usnf_net_set_clock(net, t + (uint64_t)i * 10000000ull);
+		usnf_net_rx(net, 2, f, n);
+	}
+	assert_int_equal(cap.n, 5);
+	assert_int_equal(cap.frame[4][34], 3);
+	assert_int_equal(cap.frame[4][35], 1);          /* host unreachable */
+	/* One second later one more token has come. */
+	usnf_net_set_clock(net, t + 1070000000ull);
+	usnf_net_rx(net, 2, f, n);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 6);
+	/* A TTL-exceeded error (rate-limited type, icmp_ratelimit 0) empties the bucket. */
+	n = udp4_frame(f, "10.0.0.11", "198.51.100.7", 1);
+	usnf_net_set_clock(net, t + 2000000000ull);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 7);
+	assert_int_equal(cap.frame[6][34], 11);
+	n = udp4_frame(f, "10.0.0.11", "198.18.0.5", 64);
+	usnf_net_set_clock(net, t + 2010000000ull);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 7);
+	usnf_net_destroy(net);
+}
+
+/* ip_rt_send_redirect(): out where it came in, from an on-link source: a host redirect. */
+static void test_redirect(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t f[128];
+	uint32_t n;
+	uint64_t t = 1700000000ull * 1000000000ull;
+
+	(void)state;
+	assert_int_equal(run(net, "ip neigh add 10.0.0.20 lladdr 02:01:00:00:00:14 dev eth0 nud permanent"), 0);
+	n = udp4_frame(f, "10.0.0.10", "10.0.0.20", 64);
+	usnf_net_set_clock(net, t);
+	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_FORWARDED);
+	assert_int_equal(cap.n, 2);
+	const uint8_t *o = cap.frame[0];
+
+	assert_memory_equal(o, H0, 6);
+	assert_int_equal(o[15], 0xc0);
+	assert_int_equal(o[34], 5);                     /* redirect */
+	assert_int_equal(o[35], 1);                     /* for the host */
+	assert_memory_equal(o + 38, "\x0a\x00\x00\x14", 4);  /* gateway: the destination */
+	assert_int_equal(o[42 + 8], 63);                /* quotes the TTL already decremented */
+	assert_int_equal(csum_fold(csum_partial(o + 34, cap.len[0] - 34, 0)), 0);
+	assert_int_equal(cap.frame[1][14 + 8], 63);
+	/* 10 ms later: within redirect_load << 1, forwarded without a redirect. */
+	usnf_net_set_clock(net, t + 10000000ull);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 3);
+	/* 50 ms after the first: past 40 ms, the second redirect. */
+	usnf_net_set_clock(net, t + 50000000ull);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 5);
+	assert_int_equal(cap.frame[3][34], 5);
+	/* send_redirects off on `all` and on the device: none. */
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.conf.all.send_redirects", "0"), 0);
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.conf.eth0.send_redirects", "0"), 0);
+	usnf_net_set_clock(net, t + 60000000000ull);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 6);
+	usnf_net_destroy(net);
+}
+
+/* The inet_peer table is bounded: more sources than entries recycle the oldest. */
+static void test_peer_table_bounded(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t f[128];
+	char src[32];
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(run(net, "ip route add unreachable 198.18.0.0/24"), 0);
+	assert_int_equal(run(net, "ip route add 172.16.0.0/12 dev eth0"), 0);
+	for (int i = 0; i < 3000; i++) {
+		snprintf(src, sizeof(src), "172.16.%d.%d", i / 250, 1 + i % 250);
+		n = udp4_frame(f, src, "198.18.0.5", 64);
+		usnf_net_rx(net, 2, f, n);
+	}
+	/* No neighbour for those hosts: nothing leaves, nothing leaks (ASan). */
+	assert_int_equal(cap.n, 0);
+	assert_true(usnf_net_drop_count(net, PKT_DROP_NEIGH_FAILED) == 3000);
+	usnf_net_destroy(net);
+}
+
+/* ---- IPv6 reassembly (ipv6_frag_rcv()) ---- */
+
+static const uint8_t A6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a };
+static const uint8_t R6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01 };
+
+/* An echo request of len bytes (ICMPv6 header included), checksum done. */
+static void echo6(uint8_t *ic, uint32_t len, uint16_t seq)
+{
+	memset(ic, 'e', len);
+	memcpy(ic, "\x80\x00\x00\x00\x00\x01", 6);
+	ic[6] = (uint8_t)(seq >> 8);
+	ic[7] = (uint8_t)seq;
+	uint16_t c = csum_fold(csum_partial(ic, len, csum_pseudo6(A6, R6, 58, len)));
+
+	memcpy(ic + 2, &c, 2);
+}
+
+/* A frame with one fragment of l4[off, off + len), More Fragments as given. */
+static uint32_t frag6_frame(uint8_t *f, const uint8_t *l4, uint32_t off, uint32_t len, bool mf,
+			    uint32_t id)
+{
+	uint32_t n = eth(f, R0, H0, 0x86dd);
+	uint8_t *h = f + n;
+
+	memset(h, 0, 48);
+	h[0] = 0x60;
+	h[4] = (uint8_t)((8 + len) >> 8);
+	h[5] = (uint8_t)(8 + len);
+	h[6] = 44;
+	h[7] = 64;
+	memcpy(h + 8, A6, 16);
+	memcpy(h + 24, R6, 16);
+	h[40] = 58;
+	h[42] = (uint8_t)((off | mf) >> 8);
+	h[43] = (uint8_t)(off | mf);
+	h[44] = (uint8_t)(id >> 24);
+	h[47] = (uint8_t)id;
+	memcpy(h + 48, l4 + off, len);
+	return n + 48 + len;
+}
+
+static void test_ipv6_reassembly(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t ic[48], f[160];
+	uint32_t n;
+
+	(void)state;
+	assert_int_equal(usnf_sysctl_set(net, "net.ipv6.icmp.ratelimit", "0"), 0);
+	echo6(ic, sizeof(ic), 1);
+	/* Out of order: the tail first, then the head completes it. */
+	n = frag6_frame(f, ic, 24, 24, false, 7);
+	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_STOLEN);
+	assert_int_equal(cap.n, 0);
+	n = frag6_frame(f, ic, 0, 24, true, 7);
+	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_LOCAL);
+	assert_int_equal(cap.n, 1);
+	assert_int_equal(cap.len[0], 14 + 40 + 48);
+	assert_int_equal(cap.frame[0][14 + 6], 58);             /* no fragment header */
+	assert_int_equal(cap.frame[0][54], 129);                /* echo reply */
+	assert_memory_equal(cap.frame[0] + 58, ic + 4, 44);
+
+	/* An overlap kills the queue (RFC 5722): the rest never completes it. */
+	echo6(ic, sizeof(ic), 2);
+	n = frag6_frame(f, ic, 0, 24, true, 8);
+	usnf_net_rx(net, 2, f, n);
+	n = frag6_frame(f, ic, 16, 32, false, 8);
+	usnf_net_rx(net, 2, f, n);
+	n = frag6_frame(f, ic, 24, 24, false, 8);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 1);
+
+	/* A duplicate is ignored, the datagram still completes. */
+	echo6(ic, sizeof(ic), 3);
+	n = frag6_frame(f, ic, 0, 16, true, 9);
+	usnf_net_rx(net, 2, f, n);
+	usnf_net_rx(net, 2, f, n);
+	n = frag6_frame(f, ic, 16, 32, false, 9);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 2);
+	assert_int_equal(cap.frame[1][54], 129);
+
+	/* An atomic fragment is simply the datagram. */
+	echo6(ic, sizeof(ic), 4);
+	n = frag6_frame(f, ic, 0, 48, false, 10);
+	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_LOCAL);
+	assert_int_equal(cap.n, 3);
+
+	/* A non-final fragment whose length is not a multiple of 8: parameter
+	 * problem, code 0, pointing at the payload length. */
+	n = frag6_frame(f, ic, 0, 20, true, 11);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 4);
+	assert_int_equal(cap.frame[3][54], 4);
+	assert_int_equal(cap.frame[3][55], 0);
+	assert_int_equal(cap.frame[3][61], 4);
+	usnf_net_destroy(net);
+}
+
+/* ip6frag_time: a queue with its first fragment dies with "reassembly time exceeded". */
+static void test_ipv6_reassembly_timeout(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t ic[48], f[160];
+	uint32_t n;
+	uint64_t t = 1700000000ull * 1000000000ull;
+
+	(void)state;
+	echo6(ic, sizeof(ic), 5);
+	usnf_net_set_clock(net, t);
+	n = frag6_frame(f, ic, 0, 24, true, 12);
+	usnf_net_rx(net, 2, f, n);
+	/* 59 s later the queue still waits. */
+	usnf_net_set_clock(net, t + 59000000000ull);
+	n = frag6_frame(f, ic, 0, 24, true, 13);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 0);
+	usnf_net_set_clock(net, t + 61000000000ull);
+	n = frag6_frame(f, ic, 24, 24, false, 12);
+	usnf_net_rx(net, 2, f, n);
+	assert_int_equal(cap.n, 1);
+	assert_int_equal(cap.frame[0][54], 3);                  /* time exceeded */
+	assert_int_equal(cap.frame[0][55], 1);                  /* reassembly */
+	assert_int_equal(cap.len[0], 14 + 48 + 48 + 24);        /* quotes the first fragment */
+	usnf_net_destroy(net);
+}
+
+/* Queues hold a bounded share of the pool: forwarding never runs out of buffers. */
+static void test_reassembly_bounded(void **state)
+{
+	struct capture cap;
+	struct usnf_net *net = router(&cap);
+	uint8_t ic[48], f[160];
+	uint32_t n;
+	unsigned int before = pkt_pool_avail(net->pool);
+
+	(void)state;
+	echo6(ic, sizeof(ic), 6);
+	for (uint32_t id = 100; id < 400; id++) {
+		n = frag6_frame(f, ic, 0, 24, true, id);
+		usnf_net_rx(net, 2, f, n);
+	}
+	assert_true(before - pkt_pool_avail(net->pool) <= 128);
+	/* Forwarding still works. */
+	n = udp4_frame(f, "10.0.0.10", "198.51.100.7", 64);
+	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_FORWARDED);
+	usnf_net_destroy(net);
+}
+
 static void test_sysctl_and_ip_errors(void **state)
 {
 	struct usnf_net *net = NULL;
@@ -329,6 +597,12 @@ int main(void)
 		cmocka_unit_test(test_ttl_and_frag),
 		cmocka_unit_test(test_local_defrag),
 		cmocka_unit_test(test_sysctl_and_ip_errors),
+		cmocka_unit_test(test_ip_error_pacing),
+		cmocka_unit_test(test_redirect),
+		cmocka_unit_test(test_peer_table_bounded),
+		cmocka_unit_test(test_ipv6_reassembly),
+		cmocka_unit_test(test_ipv6_reassembly_timeout),
+		cmocka_unit_test(test_reassembly_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

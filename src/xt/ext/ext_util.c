@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "pkt/csum.h"
+#include "pkt/parse.h"
 #include "stack/net.h"
 #include "xt/ext/ext_util.h"
 
@@ -90,6 +91,48 @@ static bool ext_strtou(const char *s, char **end, unsigned long long max, unsign
 	errno = 0;
 	*v = strtoull(s, end, 0);
 	return !errno && *end != s && *v <= max;
+}
+
+/* One bound of a range: digits (base 0) up to end or ':'. */
+static bool ext_range_num(const char *s, char **end, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, end, 0);
+	if (errno || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+int ext_parse_range(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		    uint32_t max, uint32_t *lo, uint32_t *hi)
+{
+	const char *p = arg;
+	char *end = (char *)arg;
+
+	if (*p == ':')
+		*lo = 0;
+	else if (!ext_range_num(p, &end, max, lo) || (*end != '\0' && *end != ':'))
+		goto bad;
+	else
+		p = end;
+	if (*p == '\0') {
+		*hi = *lo;
+		return 0;
+	}
+	p++;
+	if (*p == '\0')
+		*hi = max;
+	else if (!ext_range_num(p, &end, max, hi) || *end != '\0')
+		goto bad;
+	return 0;
+bad:
+	return xt_parse_error(ps, "%s: bad value for option \"--%s\" near \"%s\", or out of "
+			      "range (0-%u).", ext, opt, p, max);
 }
 
 int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
@@ -249,3 +292,34 @@ void ext_set_dsfield(struct pkt *pkt, bool v6, uint8_t keep, uint8_t value)
 	memcpy(h + 10, &check, 2);
 }
 
+
+int ext_ipv6_find_hdr(const struct pkt *pkt, uint8_t target, uint32_t *off)
+{
+	const uint8_t *ip6 = pkt_header(pkt, pkt->net_off, 40), *hp;
+	uint32_t start = pkt->net_off + 40;
+	uint8_t nexthdr;
+
+	if (!ip6)
+		return -EBADMSG;
+	nexthdr = ip6[6];
+	while (nexthdr != target) {
+		if (nexthdr == 59 || !pkt_ipv6_is_exthdr(nexthdr))
+			return -ENOENT;
+		hp = pkt_header(pkt, start, 8);
+		if (!hp)
+			return -EBADMSG;
+		if (nexthdr == 44) {
+			/* Past a non-first fragment there are no more headers to see. */
+			if ((hp[2] << 8 | hp[3]) & 0xfff8)
+				return -ENOENT;
+			start += 8;
+		} else if (nexthdr == 51) {
+			start += (hp[1] + 2u) * 4;
+		} else {
+			start += (hp[1] + 1u) * 8;
+		}
+		nexthdr = hp[0];
+	}
+	*off = start;
+	return 0;
+}

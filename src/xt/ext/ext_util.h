@@ -45,6 +45,15 @@ int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
 int ext_parse_num(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
 		  unsigned long long min, unsigned long long max, unsigned long long *out);
 
+/*
+ * XTTYPE_UINT16RC/UINT32RC (xtopt_parse_mint()): "a", "a:b", ":b", "a:"; a
+ * missing bound is 0 / max, a single value gives lo == hi.  The message names
+ * the part that failed: "ext: bad value for option \"--opt\" near \"x\", or out
+ * of range (0-max)."
+ */
+int ext_parse_range(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		    uint32_t max, uint32_t *lo, uint32_t *hi);
+
 /* XTTYPE_MARKMASK32: "value[/mask]"; mask defaults to 0xffffffff. */
 int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
 		       const char *arg, uint32_t *value, uint32_t *mask);
@@ -74,6 +83,13 @@ int ext_addr_parse(enum xt_family fam, const char *s, union xt_addr *a);
  * ipv4_change_dsfield()/ipv6_change_dsfield(); IPv4 gets its checksum patched.
  */
 void ext_set_dsfield(struct pkt *pkt, bool v6, uint8_t keep, uint8_t value);
+
+/*
+ * ipv6_find_hdr() for an extension header: the absolute offset of the first
+ * header of type target in the chain.  -ENOENT if absent (or behind a non-first
+ * fragment), -EBADMSG if a header is cut short.
+ */
+int ext_ipv6_find_hdr(const struct pkt *pkt, uint8_t target, uint32_t *off);
 
 /* The engine clock in nanoseconds (net->now_ns). */
 uint64_t ext_now_ns(const struct xt_action *par);

@@ -1,0 +1,174 @@
+/*
+ * ct: connection tracking (net/netfilter/nf_conntrack_*.c reduced to what the
+ * engine needs): tuples, the table, protocol trackers, the hook functions.
+ */
+#ifndef USNF_CT_H
+#define USNF_CT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <usnf/hook.h>
+#include <usnf/pkt.h>
+
+#include "util/strbuf.h"
+
+struct usnf_net;
+
+/* enum ip_conntrack_info: what pkt->ctinfo holds once conntrack has seen the packet. */
+enum ct_info {
+	CT_ESTABLISHED = 0,
+	CT_RELATED = 1,
+	CT_NEW = 2,
+	CT_IS_REPLY = 3,
+	CT_ESTABLISHED_REPLY = 3,
+	CT_RELATED_REPLY = 4,
+	CT_UNTRACKED = 7,
+};
+/* ctinfo lives in the low byte of pkt->ctinfo; the upper bits are ct-private. */
+#define CT_INFO_MASK     0xffu
+#define CT_INFO_SEEN     0x100u         /* conntrack ran on this packet (INVALID if ct NULL) */
+#define CT_FRAGMAX_SHIFT 16             /* defrag: largest original fragment (frag_max_size) */
+
+/* Status bits (enum ip_conntrack_status). */
+#define CT_S_EXPECTED    (1u << 0)
+#define CT_S_SEEN_REPLY  (1u << 1)
+#define CT_S_ASSURED     (1u << 2)
+#define CT_S_CONFIRMED   (1u << 3)
+#define CT_S_SRC_NAT     (1u << 4)
+#define CT_S_DST_NAT     (1u << 5)
+#define CT_S_SEQ_ADJUST  (1u << 6)
+#define CT_S_SRC_NAT_DONE (1u << 7)
+#define CT_S_DST_NAT_DONE (1u << 8)
+#define CT_S_DYING       (1u << 9)
+#define CT_S_FIXED_TIMEOUT (1u << 10)
+#define CT_S_TEMPLATE    (1u << 11)
+#define CT_S_UNTRACKED   (1u << 12)
+#define CT_S_HELPER      (1u << 13)
+#define CT_S_OFFLOAD     (1u << 14)
+
+enum ct_dir { CT_DIR_ORIGINAL = 0, CT_DIR_REPLY = 1 };
+
+/* TCP states (enum tcp_conntrack). */
+enum ct_tcp_state {
+	CT_TCP_NONE, CT_TCP_SYN_SENT, CT_TCP_SYN_RECV, CT_TCP_ESTABLISHED, CT_TCP_FIN_WAIT,
+	CT_TCP_CLOSE_WAIT, CT_TCP_LAST_ACK, CT_TCP_TIME_WAIT, CT_TCP_CLOSE, CT_TCP_SYN_SENT2,
+	CT_TCP_MAX, CT_TCP_IGNORE, CT_TCP_RETRANS = CT_TCP_MAX, CT_TCP_UNACK,
+	CT_TCP_TIMEOUT_MAX,
+};
+
+/*
+ * A tuple (struct nf_conntrack_tuple).  Addresses: v4 in the first 4 bytes.
+ * Ports in host order; ICMP/ICMPv6: sport is the echo id, dport is type << 8 | code.
+ */
+struct ct_tuple {
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint16_t sport, dport;
+	uint8_t l3;             /* USNF_NFPROTO_IPV4 / _IPV6 */
+	uint8_t proto;          /* IPPROTO_* */
+	uint16_t zone;
+};
+
+/* One direction's node in the hash (struct nf_conntrack_tuple_hash). */
+struct ct_node {
+	struct ct_tuple t;
+	struct ct_node *next;
+	uint8_t dir;
+};
+
+/* Per-direction window tracking (struct ip_ct_tcp_state). */
+struct ct_tcp_dir {
+	uint32_t td_end, td_maxend, td_maxwin, td_maxack;
+	uint8_t td_scale, flags;
+};
+
+struct ct_tcp {
+	struct ct_tcp_dir seen[2];
+	uint8_t state;
+	uint8_t last_dir, retrans, last_index;
+	uint32_t last_seq, last_ack, last_end;
+	uint16_t last_win;
+	uint8_t last_wscale, last_flags;
+};
+
+/* A connection (struct nf_conn). */
+struct ct_conn {
+	struct ct_node node[2];         /* [CT_DIR_ORIGINAL], [CT_DIR_REPLY] */
+	uint32_t status;                /* CT_S_* */
+	uint64_t expires_ns;            /* the engine clock at which it dies */
+	uint32_t timeout_s;             /* last timeout set (for unconfirmed entries) */
+	uint32_t mark;
+	uint32_t secmark;
+	uint32_t id;
+	uint64_t pkts[2], bytes[2];     /* acct */
+	struct ct_tcp tcp;
+	uint64_t udp_stream_ns;         /* UDP: replies after this make a stream */
+	uint32_t trace_id;              /* the input frame that created it (gc of unconfirmed) */
+	char helper[16];                /* assigned helper name ("" none) */
+	struct ct_conn *next_unconf;    /* unconfirmed list */
+	struct ct_conn *next_dead;      /* graveyard / free list */
+};
+
+/* ctinfo of a packet, CT_UNTRACKED or, with ct NULL and ctinfo != UNTRACKED, INVALID. */
+static inline struct ct_conn *ct_get(const struct pkt *p, enum ct_info *info)
+{
+	if (info)
+		*info = (enum ct_info)(p->ctinfo & CT_INFO_MASK);
+	return (struct ct_conn *)p->ct;
+}
+static inline bool ct_pkt_untracked(const struct pkt *p)
+{
+	return !p->ct && (p->ctinfo & CT_INFO_MASK) == CT_UNTRACKED;
+}
+static inline enum ct_dir ct_info_dir(enum ct_info ci)
+{
+	return ci >= CT_IS_REPLY && ci != CT_UNTRACKED ? CT_DIR_REPLY : CT_DIR_ORIGINAL;
+}
+
+/*
+ * nf_ct_netns_get(): a rule needs conntrack in family pf (USNF_NFPROTO_IPV4,
+ * _IPV6 or _INET for both).  Registers the defrag/conntrack/confirm hook
+ * functions the first time.  Returns 0 or -ENOMEM.
+ */
+int ct_netns_get(struct usnf_net *net, uint8_t pf);
+/* Free net->ct and every connection (accepts a net without conntrack). */
+void ct_net_exit(struct usnf_net *net);
+
+/*
+ * nf_ct_attach(): a packet generated in answer to orig (TCP RST, ICMP error)
+ * joins orig's connection in the other direction, so that conntrack sees it
+ * as RELATED and neither creates nor confirms a connection for it.
+ */
+void ct_attach(struct pkt *reply, const struct pkt *orig);
+
+/* The raw table's NOTRACK / CT --notrack: the packet is untracked. */
+static inline void ct_set_untracked(struct pkt *p)
+{
+	p->ct = NULL;
+	p->ctinfo = (p->ctinfo & ~CT_INFO_MASK) | CT_UNTRACKED | CT_INFO_SEEN;
+}
+
+/* Seconds left before conn expires at the engine clock (0 if past). */
+uint32_t ct_conn_timeout_left(const struct usnf_net *net, const struct ct_conn *c);
+/* TCP state name ("ESTABLISHED") for conntrack -L. */
+const char *ct_tcp_state_name(unsigned int state);
+
+/* Iterate confirmed connections (expired ones are reaped first). */
+typedef int (*ct_iter_fn)(struct ct_conn *c, void *arg);
+int ct_iterate(struct usnf_net *net, ct_iter_fn fn, void *arg);
+/* Remove a connection from the table (conntrack -D, -F). */
+void ct_conn_delete(struct usnf_net *net, struct ct_conn *c);
+/* Number of confirmed connections. */
+unsigned int ct_count(struct usnf_net *net);
+
+/* conntrack -L one line, `-o extended` when ext (ends with '\n'). */
+void ct_conn_format(const struct usnf_net *net, const struct ct_conn *c, bool ext,
+		    struct strbuf *out);
+
+/* A live confirmed connection with tuple t in either direction, NULL if none. */
+struct ct_conn *ct_lookup(struct usnf_net *net, const struct ct_tuple *t, enum ct_dir *dir);
+/* The packet's own tuple (original direction as seen), 0 or -1. */
+int ct_pkt_tuple(const struct pkt *p, uint8_t l3, struct ct_tuple *t);
+
+#endif

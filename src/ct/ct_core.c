@@ -1,0 +1,599 @@
+/*
+ * ct_core: the connection table and the conntrack hook functions
+ * (nf_conntrack_core.c, nf_conntrack_proto.c: nf_conntrack_in, confirm, attach).
+ *
+ * Lifetime: a packet borrows its connection (pkt->ct holds no reference).  A
+ * connection removed from the table, or never confirmed, is kept until the
+ * next input frame starts, when no packet of the previous one is in flight
+ * any more (the engine handles one frame to completion before the next).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ct/ct_int.h"
+#include "pkt/parse.h"
+#include "stack/stack.h"
+
+#define CT_BUCKETS 16384u
+#define CT_EVICTION_RANGE 8u
+
+/* ---- table ---- */
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	v *= 0xcc9e2d51u;
+	v = (v << 15) | (v >> 17);
+	v *= 0x1b873593u;
+	h ^= v;
+	h = (h << 13) | (h >> 19);
+	return h * 5 + 0xe6546b64u;
+}
+
+/* A seeded hash of the whole tuple (hash_conntrack_raw()). */
+uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t)
+{
+	const uint8_t *b = (const uint8_t *)t;
+	uint32_t h = cn->seed, w;
+
+	for (size_t i = 0; i + 4 <= sizeof(*t); i += 4) {
+		memcpy(&w, b + i, 4);
+		h = mix(h, w);
+	}
+	h ^= (uint32_t)sizeof(*t);
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+static struct ct_node **bucket(struct ct_net *cn, const struct ct_tuple *t)
+{
+	return &cn->buckets[ct_tuple_hash(cn, t) & (cn->nbuckets - 1)];
+}
+
+static bool expired(const struct usnf_net *net, const struct ct_conn *c)
+{
+	return c->expires_ns <= net->now_ns;
+}
+
+static void unlink_node(struct ct_net *cn, struct ct_node *n)
+{
+	struct ct_node **pp = bucket(cn, &n->t);
+
+	for (; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			n->next = NULL;
+			return;
+		}
+}
+
+void ct_kill(struct usnf_net *net, struct ct_conn *c)
+{
+	struct ct_net *cn = ctn(net);
+
+	if (c->status & CT_S_DYING)
+		return;
+	c->status |= CT_S_DYING;
+	if (!(c->status & CT_S_CONFIRMED))
+		return;                 /* freed with the unconfirmed list */
+	unlink_node(cn, &c->node[0]);
+	unlink_node(cn, &c->node[1]);
+	cn->count--;
+	c->next_dead = cn->graveyard;
+	cn->graveyard = c;
+}
+
+void ct_conn_delete(struct usnf_net *net, struct ct_conn *c)
+{
+	ct_kill(net, c);
+}
+
+/* ____nf_conntrack_find(): the live entry for t; expired entries met are reaped. */
+struct ct_node *ct_find(struct usnf_net *net, const struct ct_tuple *t)
+{
+	struct ct_net *cn = ctn(net);
+	struct ct_node *n, *next;
+
+	for (n = *bucket(cn, t); n; n = next) {
+		next = n->next;
+		if (memcmp(&n->t, t, sizeof(*t)))
+			continue;
+		if (expired(net, ct_of_node(n))) {
+			ct_kill(net, ct_of_node(n));
+			continue;
+		}
+		return n;
+	}
+	return NULL;
+}
+
+struct ct_conn *ct_lookup(struct usnf_net *net, const struct ct_tuple *t, enum ct_dir *dir)
+{
+	struct ct_node *n;
+
+	if (!net->ct)
+		return NULL;
+	n = ct_find(net, t);
+	if (n && dir)
+		*dir = (enum ct_dir)n->dir;
+	return n ? ct_of_node(n) : NULL;
+}
+
+void ct_refresh(struct usnf_net *net, struct ct_conn *c, uint32_t secs)
+{
+	if (c->status & CT_S_FIXED_TIMEOUT)
+		return;
+	c->timeout_s = secs;
+	c->expires_ns = net->now_ns + (uint64_t)secs * CT_NS_PER_S;
+}
+
+uint32_t ct_conn_timeout_left(const struct usnf_net *net, const struct ct_conn *c)
+{
+	return c->expires_ns > net->now_ns ?
+		       (uint32_t)((c->expires_ns - net->now_ns) / CT_NS_PER_S) : 0;
+}
+
+static void conn_free(struct ct_net *cn, struct ct_conn *c)
+{
+	c->next_dead = cn->freelist;
+	cn->freelist = c;
+}
+
+static struct ct_conn *conn_alloc(struct ct_net *cn)
+{
+	struct ct_conn *c = cn->freelist;
+
+	if (c)
+		cn->freelist = c->next_dead;
+	else
+		c = malloc(sizeof(*c));
+	if (c)
+		memset(c, 0, sizeof(*c));
+	return c;
+}
+
+/* The previous frame is over: free what was only kept for its packets. */
+static void ct_frame_end(struct ct_net *cn)
+{
+	struct ct_conn *c, *next;
+
+	for (c = cn->unconfirmed; c; c = next) {
+		next = c->next_unconf;
+		if (!(c->status & CT_S_CONFIRMED))
+			conn_free(cn, c);
+	}
+	cn->unconfirmed = NULL;
+	for (c = cn->graveyard; c; c = next) {
+		next = c->next_dead;
+		conn_free(cn, c);
+	}
+	cn->graveyard = NULL;
+}
+
+static void ct_frame_check(struct usnf_net *net, const struct pkt *p)
+{
+	struct ct_net *cn = ctn(net);
+
+	if (p->trace_id != cn->last_trace) {
+		cn->last_trace = p->trace_id;
+		ct_frame_end(cn);
+	}
+}
+
+/* early_drop(): make room by deleting unassured entries near the new tuple's bucket. */
+static bool early_drop(struct usnf_net *net, const struct ct_tuple *t)
+{
+	struct ct_net *cn = ctn(net);
+	uint32_t b = ct_tuple_hash(cn, t) & (cn->nbuckets - 1);
+	unsigned int drops = 0;
+
+	for (unsigned int i = 0; i < CT_EVICTION_RANGE && !drops; i++) {
+		struct ct_node *n, *next;
+
+		for (n = cn->buckets[(b + i) & (cn->nbuckets - 1)]; n; n = next) {
+			struct ct_conn *c = ct_of_node(n);
+
+			next = n->next;
+			if (expired(net, c)) {
+				ct_kill(net, c);
+				continue;
+			}
+			if (c->status & CT_S_ASSURED)
+				continue;
+			/* Both nodes may sit in this bucket: step over the twin. */
+			if (next && ct_of_node(next) == c)
+				next = next->next;
+			ct_kill(net, c);
+			drops++;
+		}
+	}
+	return drops > 0;
+}
+
+/* ---- hook functions ---- */
+
+static void set_info(struct pkt *p, struct ct_conn *c, enum ct_info ci)
+{
+	p->ct = c;
+	p->ctinfo = (p->ctinfo & ~CT_INFO_MASK) | CT_INFO_SEEN | ci;
+}
+
+static void set_invalid(struct pkt *p)
+{
+	p->ct = NULL;
+	p->ctinfo = (p->ctinfo & ~CT_INFO_MASK) | CT_INFO_SEEN | CT_NEW;
+}
+
+/* init_conntrack(): a new unconfirmed entry for tuple t; NULL: invalid or drop (*drop). */
+static struct ct_conn *ct_new(struct usnf_net *net, const struct ct_tuple *t, bool *drop)
+{
+	struct ct_net *cn = ctn(net);
+	int max = ct_sys(cn->sys.max, 262144);
+	struct ct_tuple r;
+	struct ct_conn *c;
+
+	if (!ct_tuple_invert(t, &r))
+		return NULL;
+	if (max > 0 && cn->count >= (unsigned int)max && !early_drop(net, t)) {
+		*drop = true;           /* "nf_conntrack: table full, dropping packet" */
+		return NULL;
+	}
+	c = conn_alloc(cn);
+	if (!c) {
+		*drop = true;
+		return NULL;
+	}
+	c->node[0].t = *t;
+	c->node[1].t = r;
+	c->node[1].dir = CT_DIR_REPLY;
+	c->id = ++cn->next_id;
+	c->trace_id = cn->last_trace;
+	c->next_unconf = cn->unconfirmed;
+	cn->unconfirmed = c;
+	return c;
+}
+
+/* The L3/L4 view of a packet conntrack works on (get_l4proto()); false: invalid. */
+static bool pkt_l4(const struct pkt *p, uint8_t l3, uint8_t *proto, uint32_t *thoff)
+{
+	if (l3 == USNF_NFPROTO_IPV4) {
+		const uint8_t *h = pkt_header(p, p->net_off, 20);
+
+		if (!h || (ct_rd16(h + 6) & 0x1fff))
+			return false;           /* a non-first fragment */
+		*proto = h[9];
+		*thoff = p->net_off + (uint32_t)(h[0] & 0x0f) * 4;
+		return true;
+	} else {
+		const uint8_t *h = pkt_header(p, p->net_off, 40);
+		uint16_t fo = 0;
+		int off;
+
+		if (!h)
+			return false;
+		*proto = h[6];
+		off = pkt_ipv6_skip_exthdr(p, p->net_off + 40, proto, &fo, NULL);
+		if (off < 0) {
+			if (*proto != 59)
+				return false;
+			*thoff = pkt_end(p);    /* no next header: generic */
+			return true;
+		}
+		if (fo)
+			return false;
+		*thoff = (uint32_t)off;
+		return true;
+	}
+}
+
+int ct_pkt_tuple(const struct pkt *p, uint8_t l3, struct ct_tuple *t)
+{
+	uint8_t proto;
+	uint32_t thoff;
+
+	if (!pkt_l4(p, l3, &proto, &thoff))
+		return -1;
+	return ct_tuple_build(p, l3, p->net_off, thoff, proto, t);
+}
+
+static void acct(struct ct_conn *c, enum ct_info ci, const struct pkt *p)
+{
+	unsigned int d = ct_info_dir(ci);
+
+	c->pkts[d]++;
+	c->bytes[d] += pkt_end(p) - p->net_off;
+}
+
+/* nf_conntrack_in(): find or create the connection, run the tracker. */
+static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf_hook_state *st)
+{
+	struct ct_conn *tmpl = p->ct, *c;
+	uint16_t zone = 0;
+	struct ct_tuple t;
+	struct ct_node *n;
+	enum ct_info ci;
+	uint32_t thoff;
+	uint8_t proto;
+	int rc, tries = 0;
+
+	if (tmpl) {
+		if (!(tmpl->status & CT_S_TEMPLATE))
+			return USNF_ACCEPT;     /* attached (REJECT, ICMP error) */
+		zone = tmpl->node[0].t.zone;
+		p->ct = NULL;
+	} else if (ct_pkt_untracked(p)) {
+		return USNF_ACCEPT;
+	}
+	set_invalid(p);
+	if (!pkt_l4(p, st->pf, &proto, &thoff))
+		return USNF_ACCEPT;
+	if ((st->pf == USNF_NFPROTO_IPV4 && proto == 1) ||
+	    (st->pf == USNF_NFPROTO_IPV6 && proto == 58)) {
+		rc = ct_icmp_check(net, p, st->pf, thoff, st->hook, zone);
+		if (rc == 3)
+			ct_set_untracked(p);
+		if (rc)
+			return USNF_ACCEPT;
+	} else if (proto == 6) {
+		if (ct_tcp_error(net, p, st->pf, thoff, st->hook))
+			return USNF_ACCEPT;
+	} else if (ct_l4_error(net, p, st->pf, proto, thoff, st->hook) && proto != 6) {
+		return USNF_ACCEPT;
+	}
+	if (ct_tuple_build(p, st->pf, p->net_off, thoff, proto, &t))
+		return USNF_ACCEPT;
+	t.zone = zone;
+again:
+	n = ct_find(net, &t);
+	if (!n) {
+		bool drop = false;
+
+		c = ct_new(net, &t, &drop);
+		if (!c)
+			return drop ? USNF_DROP : USNF_ACCEPT;
+		if (tmpl && tmpl->helper[0])
+			memcpy(c->helper, tmpl->helper, sizeof(c->helper));
+		ci = CT_NEW;
+	} else {
+		c = ct_of_node(n);
+		if (n->dir == CT_DIR_REPLY)
+			ci = CT_ESTABLISHED_REPLY;
+		else if (c->status & CT_S_SEEN_REPLY)
+			ci = CT_ESTABLISHED;
+		else if (c->status & CT_S_EXPECTED)
+			ci = CT_RELATED;
+		else
+			ci = CT_NEW;
+	}
+	set_info(p, c, ci);
+	rc = ct_proto_packet(net, c, p, thoff, ci, !n);
+	if (rc == -2 && tries++ == 0) {
+		ct_kill(net, c);        /* reopened: delete and look up again */
+		goto again;
+	}
+	if (rc <= 0) {
+		set_invalid(p);
+		return rc == -1 || rc == -2 ? USNF_DROP : USNF_ACCEPT;
+	}
+	if (ci == CT_ESTABLISHED_REPLY)
+		c->status |= CT_S_SEEN_REPLY;
+	acct(c, ci, p);
+	return USNF_ACCEPT;
+}
+
+static unsigned int ct_in_hook(void *priv, struct pkt *p, const struct usnf_hook_state *st)
+{
+	ct_frame_check(st->net, p);
+	return ct_in(st->net, p, st);
+}
+
+/* __nf_conntrack_confirm(): the entry enters the table when its first packet leaves. */
+static unsigned int ct_confirm_hook(void *priv, struct pkt *p, const struct usnf_hook_state *st)
+{
+	struct usnf_net *net = st->net;
+	struct ct_net *cn = ctn(net);
+	enum ct_info ci;
+	struct ct_conn *c = ct_get(p, &ci);
+
+	if (!c || (c->status & (CT_S_TEMPLATE | CT_S_CONFIRMED)))
+		return USNF_ACCEPT;
+	/* REJECT/ICMP errors attached in the reply direction do not confirm. */
+	if (ct_info_dir(ci) != CT_DIR_ORIGINAL)
+		return USNF_ACCEPT;
+	if (c->status & CT_S_DYING)
+		return USNF_DROP;
+	/* A clash with an entry confirmed meanwhile: the packet is dropped. */
+	if (ct_find(net, &c->node[0].t) || ct_find(net, &c->node[1].t))
+		return USNF_DROP;
+	c->node[0].next = *bucket(cn, &c->node[0].t);
+	*bucket(cn, &c->node[0].t) = &c->node[0];
+	c->node[1].next = *bucket(cn, &c->node[1].t);
+	*bucket(cn, &c->node[1].t) = &c->node[1];
+	c->status |= CT_S_CONFIRMED;
+	cn->count++;
+	return USNF_ACCEPT;
+}
+
+void ct_attach(struct pkt *reply, const struct pkt *orig)
+{
+	enum ct_info ci;
+	struct ct_conn *c = ct_get(orig, &ci);
+
+	if (!c || (c->status & CT_S_TEMPLATE))
+		return;
+	reply->ct = c;
+	reply->ctinfo = (reply->ctinfo & ~CT_INFO_MASK) | CT_INFO_SEEN |
+			(ct_info_dir(ci) == CT_DIR_ORIGINAL ? CT_RELATED_REPLY : CT_RELATED);
+}
+
+/* ---- registration ---- */
+
+static void sys_cache(struct usnf_net *net, struct ct_sysctl *s)
+{
+	static const char *const tcp_keys[CT_TCP_TIMEOUT_MAX] = {
+		[CT_TCP_NONE] = "syn_sent", [CT_TCP_SYN_SENT] = "syn_sent",
+		[CT_TCP_SYN_RECV] = "syn_recv", [CT_TCP_ESTABLISHED] = "established",
+		[CT_TCP_FIN_WAIT] = "fin_wait", [CT_TCP_CLOSE_WAIT] = "close_wait",
+		[CT_TCP_LAST_ACK] = "last_ack", [CT_TCP_TIME_WAIT] = "time_wait",
+		[CT_TCP_CLOSE] = "close", [CT_TCP_SYN_SENT2] = "syn_sent",
+		[CT_TCP_RETRANS] = "max_retrans", [CT_TCP_UNACK] = "unacknowledged",
+	};
+	char key[96];
+
+#define NF "net.netfilter.nf_conntrack_"
+	s->checksum = stack_sysctl_ptr(net, NF "checksum");
+	s->loose = stack_sysctl_ptr(net, NF "tcp_loose");
+	s->liberal = stack_sysctl_ptr(net, NF "tcp_be_liberal");
+	s->max = stack_sysctl_ptr(net, NF "max");
+	s->max_retrans = stack_sysctl_ptr(net, NF "tcp_max_retrans");
+	s->ignore_invalid_rst = stack_sysctl_ptr(net, NF "tcp_ignore_invalid_rst");
+	s->udp = stack_sysctl_ptr(net, NF "udp_timeout");
+	s->udp_stream = stack_sysctl_ptr(net, NF "udp_timeout_stream");
+	s->icmp = stack_sysctl_ptr(net, NF "icmp_timeout");
+	s->icmpv6 = stack_sysctl_ptr(net, NF "icmpv6_timeout");
+	s->generic = stack_sysctl_ptr(net, NF "generic_timeout");
+	for (unsigned int i = 0; i < CT_TCP_TIMEOUT_MAX; i++) {
+		/* SYN_SENT2 has no sysctl of its own: it uses SYN_SENT's value. */
+		snprintf(key, sizeof(key), NF "tcp_timeout_%s", tcp_keys[i]);
+		s->tcp[i] = stack_sysctl_ptr(net, key);
+	}
+#undef NF
+}
+
+int ct_net_get(struct usnf_net *net)
+{
+	struct ct_net *cn = net->ct;
+
+	if (cn)
+		return 0;
+	cn = calloc(1, sizeof(*cn));
+	if (!cn)
+		return -ENOMEM;
+	cn->nbuckets = CT_BUCKETS;
+	cn->buckets = calloc(cn->nbuckets, sizeof(*cn->buckets));
+	if (!cn->buckets) {
+		free(cn);
+		return -ENOMEM;
+	}
+	/* A fixed seed mixed with the instance address: runs stay reproducible per
+	 * instance while two instances do not share a bucket layout. */
+	cn->seed = 0x5bd1e995u ^ (uint32_t)((uintptr_t)cn >> 4);
+	net->ct = cn;
+	sys_cache(net, &cn->sys);
+	return 0;
+}
+
+static void ops_fill(struct usnf_hook_ops *o, usnf_hookfn fn, uint8_t pf, uint8_t hook,
+		     int32_t prio)
+{
+	memset(o, 0, sizeof(*o));
+	o->hook = fn;
+	o->pf = pf;
+	o->hooknum = hook;
+	o->priority = prio;
+}
+
+/* The hook functions of nf_conntrack_l3proto_ipv4/ipv6 plus nf_defrag_ipv4/ipv6. */
+static int ct_register(struct usnf_net *net, unsigned int fam)
+{
+	struct ct_net *cn = ctn(net);
+	struct usnf_hook_ops *o = cn->ops[fam];
+	uint8_t pf = fam ? USNF_NFPROTO_IPV6 : USNF_NFPROTO_IPV4;
+	usnf_hookfn defrag = fam ? ct_defrag6_hook : ct_defrag4_hook;
+	int rc;
+
+	ops_fill(&o[0], defrag, pf, USNF_INET_PRE_ROUTING, USNF_PRI_CONNTRACK_DEFRAG);
+	ops_fill(&o[1], defrag, pf, USNF_INET_LOCAL_OUT, USNF_PRI_CONNTRACK_DEFRAG);
+	ops_fill(&o[2], ct_in_hook, pf, USNF_INET_PRE_ROUTING, USNF_PRI_CONNTRACK);
+	ops_fill(&o[3], ct_in_hook, pf, USNF_INET_LOCAL_OUT, USNF_PRI_CONNTRACK);
+	ops_fill(&o[4], ct_confirm_hook, pf, USNF_INET_POST_ROUTING, USNF_PRI_CONNTRACK_CONFIRM);
+	ops_fill(&o[5], ct_confirm_hook, pf, USNF_INET_LOCAL_IN, USNF_PRI_CONNTRACK_CONFIRM);
+	rc = usnf_hook_register_many(net, o, 6);
+	if (rc == 0)
+		cn->on[fam] = true;
+	return rc;
+}
+
+int ct_netns_get(struct usnf_net *net, uint8_t pf)
+{
+	int rc = ct_net_get(net);
+
+	if (rc)
+		return rc;
+	if ((pf == USNF_NFPROTO_IPV4 || pf == USNF_NFPROTO_INET) && !net->ct->on[0] &&
+	    (rc = ct_register(net, 0)))
+		return rc;
+	if ((pf == USNF_NFPROTO_IPV6 || pf == USNF_NFPROTO_INET) && !net->ct->on[1])
+		rc = ct_register(net, 1);
+	return rc;
+}
+
+void ct_net_exit(struct usnf_net *net)
+{
+	struct ct_net *cn = net->ct;
+	struct ct_conn *c, *next;
+
+	if (!cn)
+		return;
+	for (unsigned int f = 0; f < 2; f++)
+		if (cn->on[f])
+			usnf_hook_unregister_many(net, cn->ops[f], 6);
+	for (unsigned int b = 0; b < cn->nbuckets; b++) {
+		struct ct_node *n, *nn;
+
+		for (n = cn->buckets[b]; n; n = nn) {
+			nn = n->next;
+			if (n->dir == CT_DIR_ORIGINAL)
+				ct_kill(net, ct_of_node(n));
+		}
+	}
+	ct_frame_end(cn);
+	for (c = cn->freelist; c; c = next) {
+		next = c->next_dead;
+		free(c);
+	}
+	ct_defrag_exit(cn);
+	free(cn->buckets);
+	free(cn);
+	net->ct = NULL;
+}
+
+/* ---- iteration (conntrack -L/-D/-F, dumps) ---- */
+
+int ct_iterate(struct usnf_net *net, ct_iter_fn fn, void *arg)
+{
+	struct ct_net *cn = net->ct;
+	int rc = 0;
+
+	if (!cn)
+		return 0;
+	for (unsigned int b = 0; b < cn->nbuckets && !rc; b++) {
+		struct ct_node *n, *next;
+
+		for (n = cn->buckets[b]; n && !rc; n = next) {
+			struct ct_conn *c = ct_of_node(n);
+
+			next = n->next;
+			if (n->dir != CT_DIR_ORIGINAL)
+				continue;
+			if (expired(net, c)) {
+				if (next && ct_of_node(next) == c)
+					next = next->next;
+				ct_kill(net, c);
+				continue;
+			}
+			if (next && ct_of_node(next) == c)
+				next = next->next;      /* fn may delete c */
+			rc = fn(c, arg);
+		}
+	}
+	return rc;
+}
+
+unsigned int ct_count(struct usnf_net *net)
+{
+	return net->ct ? net->ct->count : 0;
+}
