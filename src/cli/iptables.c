@@ -294,6 +294,7 @@ static void ipt_parse_ctx(struct ipt_env *env, struct ipt_cmd *c, struct xt_pars
 	ps->table = c->table;
 	ps->rule = c->rule;
 	ps->err = err;
+	ps->net = env->ctx->net;
 }
 
 static int ipt_ext_option(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,

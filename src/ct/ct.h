@@ -165,6 +165,12 @@ unsigned int ct_count(struct usnf_net *net);
 /* conntrack -L one line, `-o extended` when ext (ends with '\n'). */
 void ct_conn_format(const struct usnf_net *net, const struct ct_conn *c, bool ext,
 		    struct strbuf *out);
+/* The same with `-o id` (id appended) as well. */
+void ct_conn_format_opts(const struct usnf_net *net, const struct ct_conn *c, bool ext, bool id,
+			 struct strbuf *out);
+/* Defrag: the largest original fragment of a reassembled packet (frag_max_size), 0 if
+ * it was not reassembled.  The output path fragments at min(mtu, this). */
+uint32_t ct_frag_max_size(const struct pkt *p);
 
 /* A live confirmed connection with tuple t in either direction, NULL if none. */
 struct ct_conn *ct_lookup(struct usnf_net *net, const struct ct_tuple *t, enum ct_dir *dir);

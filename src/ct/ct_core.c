@@ -8,6 +8,7 @@
  * any more (the engine handles one frame to completion before the next).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,8 @@ struct ct_node *ct_find(struct usnf_net *net, const struct ct_tuple *t)
 		if (memcmp(&n->t, t, sizeof(*t)))
 			continue;
 		if (expired(net, ct_of_node(n))) {
+			if (next && ct_of_node(next) == ct_of_node(n))
+				next = next->next;
 			ct_kill(net, ct_of_node(n));
 			continue;
 		}
@@ -340,7 +343,7 @@ static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf
 	} else if (proto == 6) {
 		if (ct_tcp_error(net, p, st->pf, thoff, st->hook))
 			return USNF_ACCEPT;
-	} else if (ct_l4_error(net, p, st->pf, proto, thoff, st->hook) && proto != 6) {
+	} else if (ct_l4_error(net, p, st->pf, proto, thoff, st->hook)) {
 		return USNF_ACCEPT;
 	}
 	if (ct_tuple_build(p, st->pf, p->net_off, thoff, proto, &t))

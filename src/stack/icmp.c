@@ -21,13 +21,14 @@ static bool icmp_is_error(uint8_t type)
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
-/* Fill a 20-byte IPv4 header at h (checksum done by the caller after the payload). */
-static void ip4_hdr_put(struct usnf_net *net, uint8_t *h, uint8_t tos, uint16_t totlen,
-			bool df, uint8_t ttl, uint8_t proto, uint32_t saddr, uint32_t daddr)
+/* Fill an IPv4 header at h whose optlen bytes of options are already at h + 20. */
+static void ip4_hdr_put(struct usnf_net *net, uint8_t *h, unsigned int optlen, uint8_t tos,
+			uint16_t totlen, bool df, uint8_t ttl, uint8_t proto, uint32_t saddr,
+			uint32_t daddr)
 {
 	struct stack_ctx *s = stk(net);
 
-	h[0] = 0x45;
+	h[0] = (uint8_t)(0x40 | (5 + optlen / 4));
 	h[1] = tos;
 	wr16(h + 2, totlen);
 	/* ip_select_ident(): DF packets of unconnected sockets carry 0, the others any. */
@@ -44,7 +45,7 @@ static void ip4_hdr_put(struct usnf_net *net, uint8_t *h, uint8_t tos, uint16_t 
  * The source a reply to daddr leaves with when none is imposed: the route's
  * preferred source, else inet_select_addr() on its device (fib_result_prefsrc()).
  */
-static bool route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, uint32_t *mtu)
+bool icmp_route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, uint32_t *mtu)
 {
 	const struct route_entry *r = route_lookup(net, AF_INET_, &daddr, 0);
 	const struct usnf_iface *dev;
@@ -93,6 +94,94 @@ static bool icmp4_xrlim_allow(struct usnf_net *net, uint8_t type, uint8_t code, 
 	return stack_peer_xrlim_allow(net, peer, timeout > 0 ? (uint64_t)timeout : 0);
 }
 
+/*
+ * ip_options_echo() then ip_options_build(): the options of a reply to old, at
+ * d.  Record route and timestamp are copied (in that order, whatever the order
+ * they came in) and, when they have room left, get the reply's source (saddr)
+ * and a stamp.  old's options were compiled on receive, so their pointers are
+ * already past the slot this host filled then; only options ending before
+ * limit count (a parameter problem: those compiled before the bad one).
+ * Returns the length (padded with END to a multiple of 4), or -1 when a full
+ * option forbids any reply.
+ */
+static int ip4_options_echo(struct usnf_net *net, const struct pkt *old, uint8_t *d,
+			    uint32_t saddr, unsigned int limit)
+{
+	const uint8_t *iph = pkt_network(old);
+	unsigned int hl = (unsigned int)(iph[0] & 0x0f) * 4, i = 20, n = 0;
+	int rr = -1, ts = -1;
+
+	if (hl <= 20 || old->local_out)
+		return 0;
+	if (hl > limit)
+		hl = limit;
+	while (i < hl && iph[i] != 0) {
+		if (iph[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 2 > hl || iph[i + 1] < 2 || i + iph[i + 1] > hl)
+			break;
+		if (iph[i] == 7 && rr < 0)
+			rr = (int)i;
+		if (iph[i] == 68 && ts < 0)
+			ts = (int)i;
+		i += iph[i + 1];
+	}
+	if (rr >= 0) {
+		uint8_t len = iph[rr + 1], soff = iph[rr + 2];
+
+		memcpy(d, iph + rr, len);
+		if (soff <= len) {
+			if (soff + 3 > len)
+				return -1;
+			d[2] = (uint8_t)(soff + 4);
+			memcpy(d + d[2] - 5, &saddr, 4);
+		}
+		n += len;
+	}
+	if (ts >= 0) {
+		uint8_t len = iph[ts + 1], soff = iph[ts + 2], *o = d + n;
+		uint8_t type = iph[ts + 3] & 0x0f;
+		bool needaddr = false, needtime = false;
+
+		memcpy(o, iph + ts, len);
+		if (soff <= len) {
+			if (type == 1) {
+				if (soff + 3 > len)
+					return -1;
+				needaddr = true;
+				soff += 4;
+			}
+			if (type == 0 || type == 1 || type == 3) {
+				if (soff + 3 > len)
+					return -1;
+				if (type != 3) {
+					needtime = true;
+					soff += 4;
+				} else if (soff + 7 <= len) {
+					uint32_t a;
+
+					memcpy(&a, o + soff - 1, 4);
+					if (route_addr_type(net, AF_INET_, &a, 0) != RTN_UNICAST) {
+						needtime = true;
+						soff += 8;
+					}
+				}
+			}
+			o[2] = soff;
+			if (needaddr)
+				memcpy(o + soff - 9, &saddr, 4);
+			if (needtime)
+				wr32(o + soff - 5, ipv4_options_time(net));
+		}
+		n += len;
+	}
+	while (n & 3)
+		d[n++] = 0;
+	return (int)n;
+}
+
 static uint16_t icmp_len(const struct pkt *p)
 {
 	const uint8_t *iph = pkt_network(p);
@@ -131,26 +220,32 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 	}
 	uint32_t rsrc = 0;
 
-	if (!route_src4(net, daddr, &rsrc, &mtu))
+	if (!icmp_route_src4(net, daddr, &rsrc, &mtu))
 		return;
 	if (!icmp4_xrlim_allow(net, type, code, daddr))
 		return;
 	if (!saddr)
 		saddr = rsrc;
-	room = mtu > 576 ? 576 : mtu;
-	room -= 20 + 8;
-	dlen = old->len - (old->net_off - old->data);
-	if (dlen > room)
-		dlen = room;
 	p = stack_pkt_new(net, old);
 	if (!p)
 		return;
 	uint8_t *h = pkt_data(p);
-	uint8_t *ic = h + 20;
+	int optlen = ip4_options_echo(net, old, h + 20, saddr, type == 12 ? info >> 24 : 60);
+
+	if (optlen < 0) {
+		pkt_free(p);
+		return;
+	}
+	room = mtu > 576 ? 576 : mtu;
+	room -= 20 + (uint32_t)optlen + 8;
+	dlen = old->len - (old->net_off - old->data);
+	if (dlen > room)
+		dlen = room;
+	uint8_t *ic = h + 20 + optlen;
 	/* Errors go out at internetwork-control precedence, keeping the DSCP's TOS bits. */
 	uint8_t tos = icmp_is_error(type) ? (uint8_t)((iph[1] & 0x1e) | 0xc0) : iph[1];
 
-	p->len = 20 + 8 + dlen;
+	p->len = 20 + (uint32_t)optlen + 8 + dlen;
 	memset(ic, 0, 8);
 	ic[0] = type;
 	ic[1] = code;
@@ -164,7 +259,7 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 	uint16_t c = csum_fold(csum_partial(ic, 8 + dlen, 0));
 
 	memcpy(ic + 2, &c, 2);
-	ip4_hdr_put(net, h, tos, (uint16_t)p->len, false,
+	ip4_hdr_put(net, h, (unsigned int)optlen, tos, (uint16_t)p->len, false,
 		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
 	ipv4_local_out(net, p);
 }
@@ -207,15 +302,22 @@ static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
 
 	if (req->rt_type == RTN_LOCAL) {
 		saddr = ip_daddr(iph);
-	} else if (!route_src4(net, daddr, &saddr, NULL)) {
+	} else if (!icmp_route_src4(net, daddr, &saddr, NULL)) {
 		return;         /* fib_compute_spec_dst() for broadcast requests */
 	}
 	p = stack_pkt_new(net, req);
 	if (!p)
 		return;
-	uint8_t *h = pkt_data(p), *ic = h + 20;
+	uint8_t *h = pkt_data(p);
+	int optlen = ip4_options_echo(net, req, h + 20, saddr, 60);
 
-	p->len = 20 + len;
+	if (optlen < 0) {
+		pkt_free(p);
+		return;
+	}
+	uint8_t *ic = h + 20 + optlen;
+
+	p->len = 20 + (uint32_t)optlen + len;
 	memcpy(ic, pkt_transport(req), len);
 	ic[0] = ICMP_ECHOREPLY;
 	ic[1] = 0;
@@ -224,7 +326,7 @@ static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
 
 	memcpy(ic + 2, &c, 2);
 	/* The ICMP socket does no PMTU discovery (no DF); the reply keeps the TOS. */
-	ip4_hdr_put(net, h, iph[1], (uint16_t)p->len, false,
+	ip4_hdr_put(net, h, (unsigned int)optlen, iph[1], (uint16_t)p->len, false,
 		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
 	ipv4_local_out(net, p);
 }
@@ -283,7 +385,7 @@ void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 
 /* The RST of tcp_v4_send_reset() / nf_reject_ip_tcphdr_put(). */
 static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_t tos,
-			     uint8_t ttl)
+			     uint8_t ttl, bool echo_opts)
 {
 	const uint8_t *iph = pkt_network(old);
 	const uint8_t *th = pkt_transport(old);
@@ -294,9 +396,17 @@ static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_
 
 	if (!p)
 		return;
-	uint8_t *h = pkt_data(p), *t = h + 20;
+	uint8_t *h = pkt_data(p);
+	/* ip_send_unicast_reply() echoes the options; nf_send_reset() sends none. */
+	int optlen = echo_opts ? ip4_options_echo(net, old, h + 20, saddr, 60) : 0;
 
-	p->len = 40;
+	if (optlen < 0) {
+		pkt_free(p);
+		return;
+	}
+	uint8_t *t = h + 20 + optlen;
+
+	p->len = 40 + (uint32_t)optlen;
 	memset(t, 0, 20);
 	memcpy(t, th + 2, 2);
 	memcpy(t + 2, th, 2);
@@ -314,7 +424,8 @@ static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_
 	uint16_t c = csum_fold(csum_partial(t, 20, csum_pseudo4(saddr, daddr, IPPROTO_TCP_, 20)));
 
 	memcpy(t + 16, &c, 2);
-	ip4_hdr_put(net, h, tos, 40, true, ttl, IPPROTO_TCP_, saddr, daddr);
+	ip4_hdr_put(net, h, (unsigned int)optlen, tos, (uint16_t)p->len, true, ttl, IPPROTO_TCP_,
+		    saddr, daddr);
 	ipv4_local_out(net, p);
 }
 
@@ -326,7 +437,7 @@ void tcp4_send_reset(struct usnf_net *net, const struct pkt *old)
 		return;
 	/* ip_send_unicast_reply(): the TOS of the segment without its ECN bits. */
 	tcp4_reset_build(net, old, pkt_network(old)[1] & 0xfc,
-			 (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL]);
+			 (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], true);
 }
 
 /* nf_send_reset(): REJECT --reject-with tcp-reset. */
@@ -352,5 +463,5 @@ void stack_send_reset4(struct usnf_net *net, const struct pkt *oldpkt, int hook)
 	struct pkt tmp = *oldpkt;
 
 	tmp.trans_off = oldpkt->net_off + hl;
-	tcp4_reset_build(net, &tmp, 0, (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL]);
+	tcp4_reset_build(net, &tmp, 0, (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], false);
 }

@@ -21,6 +21,7 @@
 /* What ip_options_compile() found that later stages act on. */
 struct ip4_opts {
 	uint8_t rr;             /* offset of the record-route option from the IP header, 0 none */
+	uint8_t ts;             /* offset of the timestamp option, 0 none */
 	bool rr_needaddr;
 	bool srr;
 	bool router_alert;
@@ -51,55 +52,141 @@ static void ipv4_set_meta(struct pkt *p)
 	p->is_fragment = (fo & (IP_MF | IP_OFFSET)) != 0;
 }
 
-/* ---- options (ip_options_compile(), reduced to what a router acts on) ---- */
+/* ---- options (__ip_options_compile() on receive) ---- */
 
-/* Returns 0, or the offset of the bad byte (for the parameter problem pointer). */
-static int ipv4_options_parse(const uint8_t *iph, struct ip4_opts *o)
+/* The timestamp of the IP options: milliseconds since midnight UT (inet_current_timestamp()). */
+uint32_t ipv4_options_time(const struct usnf_net *net)
+{
+	uint64_t ms = net->now_ns / 1000000u;
+
+	return (uint32_t)(ms % (86400u * 1000u));
+}
+
+static int ipv4_compile_ts(struct usnf_net *net, uint8_t *iph, unsigned int i, unsigned int len,
+			   uint32_t spec_dst, struct ip4_opts *o)
+{
+	uint8_t *opt = iph + i, *timeptr = NULL;
+
+	if (o->ts)
+		return (int)i;
+	if (len < 4)
+		return (int)i + 1;
+	if (opt[2] < 5)
+		return (int)i + 2;
+	if (opt[2] <= len) {
+		if (opt[2] + 3u > len)
+			return (int)i + 2;
+		switch (opt[3] & 0x0f) {
+		case 0:                 /* IPOPT_TS_TSONLY */
+			timeptr = &opt[opt[2] - 1];
+			opt[2] += 4;
+			break;
+		case 1:                 /* IPOPT_TS_TSANDADDR */
+			if (opt[2] + 7u > len)
+				return (int)i + 2;
+			memcpy(&opt[opt[2] - 1], &spec_dst, 4);
+			timeptr = &opt[opt[2] + 3];
+			opt[2] += 8;
+			break;
+		case 3: {               /* IPOPT_TS_PRESPEC: only a stamp for us */
+			uint32_t addr;
+
+			if (opt[2] + 7u > len)
+				return (int)i + 2;
+			memcpy(&addr, &opt[opt[2] - 1], 4);
+			if (route_addr_type(net, AF_INET_, &addr, 0) == RTN_UNICAST)
+				break;
+			timeptr = &opt[opt[2] + 3];
+			opt[2] += 8;
+			break;
+		}
+		default:
+			break;
+		}
+		if (timeptr)
+			wr32(timeptr, ipv4_options_time(net));
+	} else if ((opt[3] & 0x0f) != 3) {
+		unsigned int overflow = opt[3] >> 4;
+
+		if (overflow == 15)
+			return (int)i + 3;
+		opt[3] = (uint8_t)((opt[3] & 0x0f) | ((overflow + 1) << 4));
+	}
+	o->ts = (uint8_t)i;
+	return 0;
+}
+
+/*
+ * ip_options_compile() on a received packet: validate, and do what the options
+ * ask of every router on the way in place (record route gets spec_dst, the
+ * timestamp option a stamp; bytes after END become END).  The header checksum
+ * is not updated (the kernel leaves it stale until ip_forward_options()).
+ * Returns 0, or the offset of the bad byte (the parameter problem pointer).
+ */
+static int ipv4_options_compile(struct usnf_net *net, uint8_t *iph, uint32_t spec_dst,
+				struct ip4_opts *o)
 {
 	unsigned int hl = (unsigned int)(iph[0] & 0x0f) * 4;
 	unsigned int i = 20;
+	int bad;
 
 	memset(o, 0, sizeof(*o));
 	while (i < hl) {
 		uint8_t t = iph[i];
 
-		if (t == IPOPT_END)
+		if (t == IPOPT_END) {
+			for (i++; i < hl; i++)
+				iph[i] = IPOPT_END;
 			break;
+		}
 		if (t == IPOPT_NOOP) {
 			i++;
 			continue;
 		}
-		if (i + 1 >= hl)
+		if (i + 2 > hl)
 			return (int)i;
 		unsigned int len = iph[i + 1];
+		uint8_t *opt = iph + i;
 
 		if (len < 2 || i + len > hl)
-			return (int)i + 1;
+			return (int)i;
 		switch (t) {
-		case IPOPT_RR:
-			if (len < 3)
-				return (int)i + 1;
-			if (iph[i + 2] < 4)
-				return (int)i + 2;
-			if (iph[i + 2] <= len) {
-				if (iph[i + 2] + 3u > len)
-					return (int)i + 2;
-				o->rr_needaddr = true;
-			}
-			o->rr = (uint8_t)i;
-			break;
 		case IPOPT_LSRR:
 		case IPOPT_SSRR:
 			if (len < 3)
 				return (int)i + 1;
-			if (iph[i + 2] < 4)
+			if (opt[2] < 4)
 				return (int)i + 2;
+			if (o->srr)
+				return (int)i;
 			o->srr = true;
 			break;
-		case IPOPT_RA:
-			if (len != 4)
+		case IPOPT_RR:
+			if (o->rr)
+				return (int)i;
+			if (len < 3)
 				return (int)i + 1;
-			o->router_alert = true;
+			if (opt[2] < 4)
+				return (int)i + 2;
+			if (opt[2] <= len) {
+				if (opt[2] + 3u > len)
+					return (int)i + 2;
+				memcpy(&opt[opt[2] - 1], &spec_dst, 4);
+				opt[2] += 4;
+				o->rr_needaddr = true;
+			}
+			o->rr = (uint8_t)i;
+			break;
+		case IPOPT_TS:
+			bad = ipv4_compile_ts(net, iph, i, len, spec_dst, o);
+			if (bad)
+				return bad;
+			break;
+		case IPOPT_RA:
+			if (len < 4)
+				return (int)i + 1;
+			if (opt[2] == 0 && opt[3] == 0)
+				o->router_alert = true;
 			break;
 		default:
 			break;
@@ -364,10 +451,9 @@ static void ipv4_forward_options(struct usnf_net *net, struct pkt *p, const stru
 		memcpy(&src, r->prefsrc, 4);
 	else
 		route_select_src4(net, out->ifindex, nh, ROUTE_SCOPE_UNIVERSE, &src);
-	/* ip_options_compile() advanced the pointer on receive; the slot it filled
-	 * gets the outgoing address here: net effect, one more address recorded. */
-	memcpy(opt + opt[2] - 1, &src, 4);
-	opt[2] += 4;
+	/* ip_options_compile() advanced the pointer on receive and put spec_dst in
+	 * the slot; the outgoing address replaces it. */
+	memcpy(opt + opt[2] - 5, &src, 4);
 	ipv4_set_csum(iph);
 }
 
@@ -453,6 +539,8 @@ static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface 
 	iph = pkt_network(p);
 	if (o->rr)
 		ipv4_forward_options(net, p, o, out);
+	else if (o->ts)
+		ipv4_set_csum(iph);     /* the stamp changed the header (opt->is_changed) */
 	ipv4_output(net, p, in, out);
 }
 
@@ -794,6 +882,24 @@ static void ipv4_error(struct usnf_net *net, struct pkt *p, const struct rt4_res
 	stack_drop(net, p, res->reason);
 }
 
+/*
+ * fib_compute_spec_dst(): the address a router puts in the options of a packet
+ * it receives: the destination if it is ours, else the preferred source of the
+ * route back to the sender.
+ */
+static uint32_t ipv4_spec_dst(struct usnf_net *net, const struct pkt *p, const struct usnf_iface *in)
+{
+	const uint8_t *iph = pkt_network(p);
+	uint32_t saddr = ip_saddr(iph), src = 0;
+
+	if (p->rt_type == RTN_LOCAL)
+		return ip_daddr(iph);
+	if (saddr && icmp_route_src4(net, saddr, &src, NULL))
+		return src;
+	route_select_src4(net, in->ifindex, saddr, saddr ? ROUTE_SCOPE_UNIVERSE : ROUTE_SCOPE_LINK, &src);
+	return src;
+}
+
 /* ip_rcv_finish(): route, options (ip_rcv_options()), then the route's input. */
 static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 {
@@ -809,7 +915,7 @@ static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_ifa
 	}
 	memset(&o, 0, sizeof(o));
 	if ((iph[0] & 0x0f) > 5) {
-		int bad = ipv4_options_parse(iph, &o);
+		int bad = ipv4_options_compile(net, pkt_network(p), ipv4_spec_dst(net, p, in), &o);
 
 		if (bad) {
 			icmp_send4(net, p, 12, 0, (uint32_t)bad << 24, false);

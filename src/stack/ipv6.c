@@ -48,12 +48,75 @@ static void ipv6_set_meta(struct pkt *p)
 
 /* ---- TLV options of hop-by-hop and destination headers (ip6_parse_tlv()) ---- */
 
-/* Returns true to go on; false: p was dropped (maybe with an ICMPv6 error). */
-static bool ipv6_parse_tlv(struct usnf_net *net, struct pkt *p, uint32_t hoff, int max_opts)
+/*
+ * ip6_tlvopt_unknown(): the two high bits of an unknown option's type say what
+ * to do: skip it, drop, or drop with a parameter problem (11: not for a
+ * multicast destination).  Returns true to go on.
+ */
+static bool ipv6_tlv_unknown(struct usnf_net *net, struct pkt *p, uint32_t optoff)
+{
+	uint8_t t = pkt_network(p)[optoff];
+
+	switch (t >> 6) {
+	case 0:
+		return true;
+	case 3:
+		if (a6_multicast(pkt_network(p) + 24))
+			break;
+		/* fallthrough */
+	case 2:
+		icmp6_send(net, p, 4, 2, optoff);
+		break;
+	default:
+		break;
+	}
+	stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+	return false;
+}
+
+/* The hop-by-hop options the kernel knows (ipv6_hop_ra/jumbo/calipso/ioam). */
+static bool ipv6_hop_known(struct usnf_net *net, struct pkt *p, uint32_t optoff, bool *ok)
+{
+	const uint8_t *nh = pkt_network(p);
+	uint8_t t = nh[optoff], olen = nh[optoff + 1];
+
+	*ok = false;
+	switch (t) {
+	case 0x05:              /* router alert: exactly 2 bytes of value */
+		*ok = olen == 2;
+		break;
+	case 0xc2: {            /* jumbo payload: never right in a packet with a length */
+		uint32_t jlen = rd32(nh + optoff + 2);
+
+		if (olen != 4 || (optoff & 3) != 2)
+			break;
+		icmp6_send(net, p, 4, 0, jlen <= 65535 ? optoff + 2 : optoff);
+		break;
+	}
+	case 0x07:              /* CALIPSO: calipso_validate() finds no DOI configured */
+		break;
+	case 0x31:              /* IOAM: ignored unless ioam6_enabled, 4n-aligned */
+		*ok = !(optoff & 3);
+		break;
+	default:
+		return false;
+	}
+	if (!*ok)
+		stack_drop(net, p, PKT_DROP_IP_INHDR);
+	return true;
+}
+
+/*
+ * ip6_parse_tlv() on the header at hoff (absolute): at most max_opts options
+ * that are not padding, at most 7 bytes of consecutive padding, PadN all zero.
+ * Returns true to go on; false: p was dropped (maybe with an ICMPv6 error).
+ */
+static bool ipv6_parse_tlv(struct usnf_net *net, struct pkt *p, uint32_t hoff, int max_opts,
+			   bool hopbyhop)
 {
 	const uint8_t *h = pkt_header(p, hoff, 2);
 	uint32_t len, off;
-	int n = 0;
+	int n = 0, padlen = 0;
 
 	if (!h || !pkt_header(p, hoff, ((uint32_t)h[1] + 1) * 8)) {
 		stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
@@ -67,6 +130,8 @@ static bool ipv6_parse_tlv(struct usnf_net *net, struct pkt *p, uint32_t hoff, i
 		uint32_t ol;
 
 		if (t == 0) {           /* Pad1 */
+			if (++padlen > 7)
+				goto bad;
 			off++;
 			continue;
 		}
@@ -75,37 +140,33 @@ static bool ipv6_parse_tlv(struct usnf_net *net, struct pkt *p, uint32_t hoff, i
 		ol = (uint32_t)h[off + 1] + 2;
 		if (off + ol > len)
 			goto bad;
-		if (t == 1) {           /* PadN: at most 7 bytes, all zero */
-			if (ol - 2 > 5)
+		if (t == 1) {           /* PadN */
+			padlen += (int)ol;
+			if (padlen > 7)
 				goto bad;
 			for (uint32_t i = 2; i < ol; i++)
 				if (h[off + i])
 					goto bad;
 		} else {
+			bool ok;
+			uint32_t optoff = hoff + off - p->net_off;
+
 			if (++n > max_opts)
 				goto bad;
-			if (t != 5 && t != 0xc2 && t != 7 && t != 0x31) {
-				/* ip6_tlvopt_unknown(): the two high bits say what to do. */
-				switch (t >> 6) {
-				case 0:
-					break;
-				case 1:
-					goto bad;
-				case 3:
-					if (a6_multicast(pkt_network(p) + 24))
-						goto bad;
-					/* fallthrough */
-				case 2:
-					icmp6_send(net, p, 4, 2, hoff + off - p->net_off);
-					goto bad;
-				}
+			if (hopbyhop && ipv6_hop_known(net, p, optoff, &ok)) {
+				if (!ok)
+					return false;
+			} else if (!ipv6_tlv_unknown(net, p, optoff)) {
+				return false;
 			}
+			h = pkt_at(p, hoff);
+			padlen = 0;
 		}
 		off += ol;
 	}
 	return true;
 bad:
-	stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+	stack_drop(net, p, PKT_DROP_IP_INHDR);
 	return false;
 }
 
@@ -425,7 +486,7 @@ static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struc
 			/* already checked in ipv6_rcv() */
 			/* fallthrough */
 		case NEXTHDR_DEST:
-			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, p->net_off + off, 8))
+			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, p->net_off + off, 8, false))
 				return;
 			h = pkt_header(p, p->net_off + off, 2);
 			if (!h) {
@@ -598,7 +659,7 @@ void ipv6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 	if (p->len > plen + 40)
 		pkt_trim(p, plen + 40);
 	p->net_off = p->data;
-	if (ip6[6] == NEXTHDR_HOP && !ipv6_parse_tlv(net, p, p->net_off + 40, 8))
+	if (ip6[6] == NEXTHDR_HOP && !ipv6_parse_tlv(net, p, p->net_off + 40, 8, true))
 		return;
 	ipv6_set_meta(p);
 	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_PRE_ROUTING, p, in, NULL))

@@ -103,8 +103,12 @@ void ipv4_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
 /* Send a locally built IPv4 packet (net_off set, data = IP header): route, LOCAL_OUT, POSTROUTING. */
 void ipv4_local_out(struct usnf_net *net, struct pkt *p);
 void ipv4_set_csum(uint8_t *iph);
+/* IP options' timestamps: ms since midnight UT by the engine clock. */
+uint32_t ipv4_options_time(const struct usnf_net *net);
 
 /* icmp.c */
+/* A reply to daddr: its source (route prefsrc or inet_select_addr()) and path MTU. */
+bool icmp_route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, uint32_t *mtu);
 void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
 void tcp4_send_reset(struct usnf_net *net, const struct pkt *old);
 void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,

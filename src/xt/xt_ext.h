@@ -86,6 +86,7 @@ struct xt_parse {
 	const struct xt_rule *rule;     /* the rule being built (ip part filled so far) */
 	unsigned int hook_mask;         /* hooks the chain is reachable from (1 << hooknum) */
 	struct strbuf *err;
+	struct usnf_net *net;           /* the instance (checkentry's net: nf_ct_netns_get) */
 };
 __attribute__((format(printf, 2, 3))) int xt_parse_error(struct xt_parse *ps, const char *fmt,
 							 ...);

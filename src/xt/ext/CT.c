@@ -1,0 +1,168 @@
+/*
+ * CT, NOTRACK: attach a conntrack template (zone) or untrack the packet
+ * (xt_CT revision 2 and its NOTRACK alias, libxt_CT.c of iptables 1.8.9).
+ * Helpers are not implemented: --helper is refused as by a kernel without the
+ * helper module (checkentry fails).
+ */
+#include <string.h>
+
+#include "ct/ct.h"
+#include "xt/ext/ext_util.h"
+#include "xt/xt.h"
+
+enum { O_NOTRACK = 0, O_HELPER, O_ZONE, O_CTEVENTS, O_EXPEVENTS, O_TIMEOUT };
+
+#define CT_F_NOTRACK 0x1u
+
+struct ct_tg {
+	struct ct_conn tmpl;            /* the template packets carry to conntrack */
+	uint32_t xflags;
+	uint16_t flags;
+	uint16_t zone;
+	char helper[16];
+};
+
+static const struct xt_opt ct_opts[] = {
+	{ .name = "notrack", .id = O_NOTRACK, .arg = XT_ARG_NONE },
+	{ .name = "helper", .id = O_HELPER, .arg = XT_ARG_REQUIRED },
+	{ .name = "zone", .id = O_ZONE, .arg = XT_ARG_REQUIRED },
+	{ 0 },
+};
+
+static int ct_tg_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
+{
+	struct ct_tg *t = data;
+	unsigned long long v;
+
+	switch (id) {
+	case O_NOTRACK:
+		t->flags |= CT_F_NOTRACK;
+		break;
+	case O_HELPER:
+		if (strlen(arg) >= sizeof(t->helper))
+			return xt_parse_error(ps, "CT: bad value for option \"--helper\"");
+		strcpy(t->helper, arg);
+		break;
+	case O_ZONE:
+		if (xt_parse_uint(arg, 0, 65535, &v))
+			return xt_parse_error(ps, "Cannot parse %s as a zone ID", arg);
+		t->zone = (uint16_t)v;
+		break;
+	default:
+		return -1;
+	}
+	t->xflags |= EXT_F(id);
+	return 0;
+}
+
+static int ct_tg_final_check(void *data, struct xt_parse *ps)
+{
+	struct ct_tg *t = data;
+
+	t->xflags = 0;
+	memset(&t->tmpl, 0, sizeof(t->tmpl));
+	t->tmpl.status = CT_S_TEMPLATE | CT_S_CONFIRMED;
+	t->tmpl.node[0].t.zone = t->zone;
+	return 0;
+}
+
+/* xt_ct_tg_check(): a template needs conntrack; a helper must exist. */
+static int ct_tg_check(const void *data, struct xt_parse *ps)
+{
+	const struct ct_tg *t = data;
+
+	if (t->flags & CT_F_NOTRACK)
+		return 0;
+	if (t->helper[0])
+		return -1;
+	if (!ps->net)
+		return 0;
+	return ct_netns_get(ps->net, ps->family == XT_FAMILY_V6 ? USNF_NFPROTO_IPV6
+								  : USNF_NFPROTO_IPV4) ? -1 : 0;
+}
+
+static void ct_tg_dump(const struct ct_tg *t, const char *pfx, struct strbuf *out)
+{
+	if (t->flags & CT_F_NOTRACK)
+		sb_addf(out, " %snotrack", pfx);
+	if (t->helper[0])
+		sb_addf(out, " %shelper %s", pfx, t->helper);
+	if (t->zone)
+		sb_addf(out, " %szone %u", pfx, t->zone);
+}
+
+static void ct_tg_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+{
+	ct_tg_dump(data, "--", out);
+}
+
+static void ct_tg_print(const void *data, const struct xt_rule *r, unsigned int flags,
+			struct strbuf *out)
+{
+	sb_add(out, " CT");
+	ct_tg_dump(data, "", out);
+}
+
+static unsigned int ct_tg(struct pkt *pkt, void *data, struct xt_action *par)
+{
+	struct ct_tg *t = data;
+
+	/* A packet that already has a conntrack (or is untracked) is left alone. */
+	if (pkt->ct || ct_pkt_untracked(pkt))
+		return XT_CONTINUE;
+	if (t->flags & CT_F_NOTRACK) {
+		ct_set_untracked(pkt);
+		return XT_CONTINUE;
+	}
+	pkt->ct = &t->tmpl;
+	pkt->ctinfo = (pkt->ctinfo & ~CT_INFO_MASK) | CT_NEW;
+	return XT_CONTINUE;
+}
+
+const struct xt_target_ops xt_target_ct = {
+	.name = "CT",
+	.revision = 2,
+	.family = XT_EXT_ANY,
+	.size = sizeof(struct ct_tg),
+	.opts = ct_opts,
+	.table = "raw",
+	.parse = ct_tg_parse,
+	.final_check = ct_tg_final_check,
+	.check = ct_tg_check,
+	.save = ct_tg_save,
+	.print = ct_tg_print,
+	.target = ct_tg,
+};
+
+/* NOTRACK: CT --notrack under its old name (saved as "-j NOTRACK", listed as NOTRACK). */
+static const struct xt_opt notrack_opts[] = { { 0 } };
+
+static void notrack_init(void *data)
+{
+	struct ct_tg *t = data;
+
+	t->flags = CT_F_NOTRACK;
+}
+
+static void notrack_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+{
+}
+
+static void notrack_print(const void *data, const struct xt_rule *r, unsigned int flags,
+			  struct strbuf *out)
+{
+	sb_add(out, " NOTRACK");
+}
+
+const struct xt_target_ops xt_target_notrack = {
+	.name = "NOTRACK",
+	.revision = 0,
+	.family = XT_EXT_ANY,
+	.size = sizeof(struct ct_tg),
+	.opts = notrack_opts,
+	.table = "raw",
+	.init = notrack_init,
+	.save = notrack_save,
+	.print = notrack_print,
+	.target = ct_tg,
+};
