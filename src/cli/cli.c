@@ -22,6 +22,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "ip6tables-save", cli_iptables_save },
 	{ "iptables-restore", cli_iptables_restore },
 	{ "ip6tables-restore", cli_iptables_restore },
+	{ "conntrack", cli_conntrack },
 };
 
 static const char *cli_basename(const char *s)

@@ -39,5 +39,6 @@ int cli_sysctl(struct cli_ctx *ctx, int argc, char **argv);          /* cli/sysc
 int cli_iptables(struct cli_ctx *ctx, int argc, char **argv);        /* cli/iptables.c (argv[0] picks v4/v6) */
 int cli_iptables_save(struct cli_ctx *ctx, int argc, char **argv);   /* cli/iptables_save.c */
 int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv);/* cli/iptables_restore.c */
+int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv);       /* cli/conntrack.c */
 
 #endif

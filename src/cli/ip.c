@@ -108,6 +108,430 @@ static int find_dev(struct cli_ctx *c, const char *name, int *ifindex)
 	return 0;
 }
 
+static const struct route_type_name { const char *name; uint8_t type; } route_types[] = {
+	{ "unicast", RTN_UNICAST }, { "local", RTN_LOCAL }, { "broadcast", RTN_BROADCAST },
+	{ "anycast", RTN_ANYCAST }, { "multicast", RTN_MULTICAST }, { "blackhole", RTN_BLACKHOLE },
+	{ "unreachable", RTN_UNREACHABLE }, { "prohibit", RTN_PROHIBIT }, { "throw", RTN_THROW },
+};
+
+static int parse_table(const char *s, uint32_t *t)
+{
+	if (!strcmp(s, "main"))
+		*t = ROUTE_TABLE_MAIN;
+	else if (!strcmp(s, "local"))
+		*t = ROUTE_TABLE_LOCAL;
+	else if (!strcmp(s, "default"))
+		*t = ROUTE_TABLE_DEFAULT;
+	else
+		return parse_u32(s, t);
+	return 0;
+}
+
+/* ---- printing as iproute2 does ---- */
+
+/* The DEV of `show [dev] DEV` (NULL: all). */
+static const char *show_dev_arg(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "dev") && i + 1 < argc)
+			return argv[i + 1];
+		if (strcmp(argv[i], "up") && strcmp(argv[i], "dev"))
+			return argv[i];
+	}
+	return NULL;
+}
+
+/*
+ * The link lines of `ip link` / `ip addr` for a device as a veth end without its
+ * peer: flags, mtu, qdisc (noqueue once up, noop before), operational state.
+ */
+static void print_link(struct cli_ctx *c, const struct usnf_iface *f, bool mode, bool lladdr)
+{
+	const char *state = !f->up ? "DOWN" : f->loopback ? "UNKNOWN" : "UP";
+
+	sb_addf(&c->out, "%d: %s: <%s%s> mtu %u qdisc %s state %s %sgroup default qlen 1000\n",
+		f->ifindex, f->name, f->loopback ? "LOOPBACK" : "BROADCAST,MULTICAST",
+		f->up ? ",UP,LOWER_UP" : "", f->mtu, f->up ? "noqueue" : "noop", state,
+		mode ? "mode DEFAULT " : "");
+	if (!lladdr)
+		return;
+	if (f->loopback)
+		sb_addf(&c->out, "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n");
+	else
+		sb_addf(&c->out, "    link/ether %02x:%02x:%02x:%02x:%02x:%02x brd ff:ff:ff:ff:ff:ff\n",
+			f->mac[0], f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
+}
+
+static const char *addr_str(int family, const uint8_t *a, char *buf)
+{
+	return inet_ntop(family == AF_INET6_ ? AF_INET6 : AF_INET, a, buf, INET6_ADDRSTRLEN);
+}
+
+static const char *scope_name(uint8_t scope, char *buf)
+{
+	switch (scope) {
+	case ROUTE_SCOPE_UNIVERSE:
+		return "global";
+	case ROUTE_SCOPE_LINK:
+		return "link";
+	case ROUTE_SCOPE_HOST:
+		return "host";
+	case 200:
+		return "site";
+	default:
+		snprintf(buf, 8, "%u", scope);
+		return buf;
+	}
+}
+
+/* A secondary IPv4 address: an earlier one on the device has the same subnet. */
+static bool addr4_secondary(struct usnf_net *net, unsigned int idx, const struct route_ifaddr *ia)
+{
+	const struct route_ifaddr *o;
+	uint8_t a[16], b[16];
+
+	route_prefix_mask(a, ia->local, ia->plen, 4);
+	for (unsigned int i = 0; i < idx && (o = route_addr_at(net, i)); i++) {
+		if (o->family != AF_INET_ || o->ifindex != ia->ifindex || o->plen != ia->plen)
+			continue;
+		route_prefix_mask(b, o->local, o->plen, 4);
+		if (!memcmp(a, b, 4))
+			return true;
+	}
+	return false;
+}
+
+static void print_addr4(struct cli_ctx *c, const struct usnf_iface *f, const struct route_ifaddr *ia,
+			bool secondary)
+{
+	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN], sc[8];
+	static const uint8_t zero[4];
+
+	if (memcmp(ia->addr, ia->local, 4))
+		sb_addf(&c->out, "    inet %s peer %s/%u", addr_str(AF_INET_, ia->local, a),
+			addr_str(AF_INET_, ia->addr, p), ia->plen);
+	else
+		sb_addf(&c->out, "    inet %s/%u", addr_str(AF_INET_, ia->local, a), ia->plen);
+	if (memcmp(ia->brd, zero, 4))
+		sb_addf(&c->out, " brd %s", addr_str(AF_INET_, ia->brd, p));
+	sb_addf(&c->out, " scope %s %s%s\n", scope_name(ia->scope, sc), secondary ? "secondary " : "",
+		f->name);
+	sb_add(&c->out, "       valid_lft forever preferred_lft forever\n");
+}
+
+/* ipv6_addr_src_scope(): global (and site) before link before host. */
+static int addr6_rank(const struct route_ifaddr *ia)
+{
+	return ia->scope == ROUTE_SCOPE_UNIVERSE ? 0 : ia->scope == ROUTE_SCOPE_LINK ? 2 :
+	       ia->scope == ROUTE_SCOPE_HOST ? 3 : 1;
+}
+
+/*
+ * The addresses of f: IPv4 primaries, then secondaries, in the order they were
+ * added; IPv6 by scope, the newest first within one (ipv6_link_dev_addr()).
+ */
+static void print_addrs(struct cli_ctx *c, const struct usnf_iface *f, int family)
+{
+	const struct route_ifaddr *ia;
+	char a[INET6_ADDRSTRLEN], sc[8];
+
+	for (int pass = 0; pass < 2 && family != AF_INET6_; pass++)
+		for (unsigned int i = 0; (ia = route_addr_at(c->net, i)); i++)
+			if (ia->family == AF_INET_ && ia->ifindex == f->ifindex &&
+			    addr4_secondary(c->net, i, ia) == (pass == 1))
+				print_addr4(c, f, ia, pass == 1);
+	if (family == AF_INET_)
+		return;
+	unsigned int n = 0;
+
+	while (route_addr_at(c->net, n))
+		n++;
+	for (int rank = 0; rank < 4; rank++)
+		for (unsigned int i = n; i-- > 0;) {
+			ia = route_addr_at(c->net, i);
+			if (ia->family != AF_INET6_ || ia->ifindex != f->ifindex || addr6_rank(ia) != rank)
+				continue;
+			sb_addf(&c->out, "    inet6 %s/%u scope %s \n", addr_str(AF_INET6_, ia->addr, a),
+				ia->plen, scope_name(ia->scope, sc));
+			sb_add(&c->out, "       valid_lft forever preferred_lft forever\n");
+		}
+}
+
+static bool has_addr(struct usnf_net *net, const struct usnf_iface *f, int family)
+{
+	const struct route_ifaddr *ia;
+
+	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
+		if (ia->ifindex == f->ifindex && (!family || ia->family == family))
+			return true;
+	return false;
+}
+
+/* `ip [-4|-6] addr show [dev] DEV`: with a family, devices without one are left out. */
+static int ip_addr_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	const char *dev = show_dev_arg(argc, argv);
+	int only = 0, rc;
+
+	if (dev && (rc = find_dev(c, dev, &only)))
+		return rc;
+	for (int i = 1; i <= route_iface_max(c->net); i++) {
+		const struct usnf_iface *f = route_iface_get(c->net, i);
+
+		if (!f || (only && only != i) || (o->family && !has_addr(c->net, f, o->family)))
+			continue;
+		print_link(c, f, false, !o->family);
+		print_addrs(c, f, o->family);
+	}
+	return 0;
+}
+
+/* ---- ip route show ---- */
+
+struct route_list {
+	const struct route_entry **r;
+	size_t n, cap;
+	int family;
+	uint32_t table;         /* 0: all */
+};
+
+static void route_collect(void *ctx, const struct route_entry *r)
+{
+	struct route_list *l = ctx;
+
+	if (r->family != l->family || (l->table && r->table != l->table))
+		return;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		const struct route_entry **v = realloc(l->r, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		l->r = v;
+		l->cap = cap;
+	}
+	l->r[l->n++] = r;
+}
+
+static int route_bit(const struct route_entry *r, unsigned int i)
+{
+	return (r->dst[i >> 3] >> (7 - (i & 7))) & 1;
+}
+
+/*
+ * The kernel's dump orders: IPv4 by the fib trie (ascending key, the longer
+ * prefix first on one key); IPv6 by a post-order walk of the fib6 radix tree
+ * (the 0 branch, the 1 branch, then the node: more specific first, default
+ * last).  Routes of one prefix by metric.  Tables: main (254) before local (255).
+ */
+static int route_cmp(const void *pa, const void *pb)
+{
+	const struct route_entry *a = *(const struct route_entry *const *)pa;
+	const struct route_entry *b = *(const struct route_entry *const *)pb;
+	unsigned int m = a->plen < b->plen ? a->plen : b->plen;
+
+	if (a->table != b->table)
+		return a->table < b->table ? -1 : 1;
+	for (unsigned int i = 0; i < m; i++) {
+		int x = route_bit(a, i), y = route_bit(b, i);
+
+		if (x != y)
+			return x - y;
+	}
+	if (a->plen != b->plen) {
+		if (a->family == AF_INET_) {
+			/* Same key up to the shorter prefix: compare the keys, then length. */
+			uint32_t ka = (uint32_t)a->dst[0] << 24 | (uint32_t)a->dst[1] << 16 |
+				      (uint32_t)a->dst[2] << 8 | a->dst[3];
+			uint32_t kb = (uint32_t)b->dst[0] << 24 | (uint32_t)b->dst[1] << 16 |
+				      (uint32_t)b->dst[2] << 8 | b->dst[3];
+
+			if (ka != kb)
+				return ka < kb ? -1 : 1;
+		}
+		return a->plen > b->plen ? -1 : 1;
+	}
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return 0;
+}
+
+static const char *route_type_name(uint8_t t)
+{
+	for (size_t i = 0; i < sizeof(route_types) / sizeof(route_types[0]); i++)
+		if (route_types[i].type == t)
+			return route_types[i].name;
+	return "unicast";
+}
+
+static void print_route(struct cli_ctx *c, const struct route_entry *r, bool show_table)
+{
+	char a[INET6_ADDRSTRLEN], sc[8];
+	unsigned int full = r->family == AF_INET6_ ? 128 : 32;
+	const struct usnf_iface *dev = route_iface_get(c->net, r->oif);
+	bool v6 = r->family == AF_INET6_;
+
+	if (r->type != RTN_UNICAST)
+		sb_addf(&c->out, "%s ", route_type_name(r->type));
+	if (!r->plen)
+		sb_add(&c->out, "default");
+	else if (r->plen == full)
+		sb_add(&c->out, addr_str(r->family, r->dst, a));
+	else
+		sb_addf(&c->out, "%s/%u", addr_str(r->family, r->dst, a), r->plen);
+	if (r->has_gw)
+		sb_addf(&c->out, " via %s", addr_str(r->family, r->gw, a));
+	if (dev)
+		sb_addf(&c->out, " dev %s", dev->name);
+	else if (v6)
+		sb_add(&c->out, " dev lo");
+	if (show_table && r->table != ROUTE_TABLE_MAIN) {
+		if (r->table == ROUTE_TABLE_LOCAL)
+			sb_add(&c->out, " table local");
+		else
+			sb_addf(&c->out, " table %u", r->table);
+	}
+	if (r->proto == ROUTE_PROTO_KERNEL)
+		sb_add(&c->out, " proto kernel");
+	else if (r->proto == 4)
+		sb_add(&c->out, " proto static");
+	else if (r->proto != ROUTE_PROTO_BOOT && r->proto)
+		sb_addf(&c->out, " proto %u", r->proto);
+	if (!v6 && r->scope != ROUTE_SCOPE_UNIVERSE)
+		sb_addf(&c->out, " scope %s", scope_name(r->scope, sc));
+	if (r->has_src)
+		sb_addf(&c->out, " src %s", addr_str(r->family, r->prefsrc, a));
+	if (v6)
+		sb_addf(&c->out, " metric %u", r->metric);
+	else if (r->metric)
+		sb_addf(&c->out, " metric %u", r->metric);
+	if (r->mtu)
+		sb_addf(&c->out, " mtu %u", r->mtu);
+	sb_add(&c->out, v6 ? " pref medium\n" : " \n");
+}
+
+/* The subnet-router anycast routes of forwarding devices (local table, metric 0). */
+static void add_anycast_routes(struct cli_ctx *c, struct route_list *l, struct route_entry *store,
+			       size_t max, size_t *used)
+{
+	const struct route_ifaddr *ia;
+	static const uint8_t zero[16];
+
+	for (unsigned int i = 0; (ia = route_addr_at(c->net, i)) && *used < max; i++) {
+		const struct usnf_iface *f = route_iface_get(c->net, ia->ifindex);
+		struct route_entry *r = &store[*used];
+		bool dup = false;
+
+		if (ia->family != AF_INET6_ || ia->plen >= 127 || !f || !f->conf6[CONF6_FORWARDING])
+			continue;
+		memset(r, 0, sizeof(*r));
+		route_prefix_mask(r->dst, ia->addr, ia->plen, 16);
+		if (!memcmp(r->dst, zero, 16))
+			continue;
+		for (size_t j = 0; j < *used; j++)
+			dup |= store[j].oif == ia->ifindex && !memcmp(store[j].dst, r->dst, 16);
+		if (dup)
+			continue;
+		r->family = AF_INET6_;
+		r->plen = 128;
+		r->type = RTN_ANYCAST;
+		r->proto = ROUTE_PROTO_KERNEL;
+		r->table = ROUTE_TABLE_LOCAL;
+		r->oif = ia->ifindex;
+		(*used)++;
+		route_collect(l, r);
+	}
+}
+
+/* `ip [-6] route show [table main|local|all|N]`. */
+static int ip_route_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	struct route_list l = { .family = o->family ? o->family : AF_INET_,
+				.table = ROUTE_TABLE_MAIN };
+	struct route_entry *any = NULL;
+	size_t nany = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "table") && i + 1 < argc) {
+			const char *t = argv[++i];
+
+			if (!strcmp(t, "all") || !strcmp(t, "0"))
+				l.table = 0;
+			else if (parse_table(t, &l.table))
+				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"table\" value is invalid\n", t);
+		}
+	}
+	route_foreach(c->net, l.family, route_collect, &l);
+	if (l.family == AF_INET6_ && (l.table == 0 || l.table == ROUTE_TABLE_LOCAL)) {
+		any = calloc(64, sizeof(*any));
+		if (any)
+			add_anycast_routes(c, &l, any, 64, &nany);
+	}
+	if (l.n)
+		qsort(l.r, l.n, sizeof(l.r[0]), route_cmp);
+	for (size_t i = 0; i < l.n; i++)
+		print_route(c, l.r[i], l.table == 0);
+	free(l.r);
+	free(any);
+	return 0;
+}
+
+/* ---- ip neigh show ---- */
+
+static const char *nud_name(uint8_t s)
+{
+	switch (s) {
+	case ROUTE_NUD_INCOMPLETE:
+		return "INCOMPLETE";
+	case ROUTE_NUD_REACHABLE:
+		return "REACHABLE";
+	case ROUTE_NUD_STALE:
+		return "STALE";
+	case ROUTE_NUD_FAILED:
+		return "FAILED";
+	case ROUTE_NUD_NOARP:
+		return "NOARP";
+	case ROUTE_NUD_PERMANENT:
+		return "PERMANENT";
+	default:
+		return "NONE";
+	}
+}
+
+/* `ip neigh show [dev DEV]`: IPv4 then IPv6, NOARP entries hidden (iproute2's filter). */
+static int ip_neigh_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	const char *dev = NULL;
+	struct route_neigh_view v;
+	char a[INET6_ADDRSTRLEN];
+	int only = 0, rc;
+
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "dev") && i + 1 < argc)
+			dev = argv[++i];
+	if (dev && (rc = find_dev(c, dev, &only)))
+		return rc;
+	for (int fam = AF_INET_; fam <= AF_INET6_; fam += AF_INET6_ - AF_INET_) {
+		if (o->family && o->family != fam)
+			continue;
+		for (unsigned int i = 0; (rc = route_neigh_get(c->net, i, &v)) >= 0; i++) {
+			const struct usnf_iface *f = route_iface_get(c->net, v.ifindex);
+
+			if (!rc || v.family != fam || !f || (only && only != v.ifindex) ||
+			    v.state == ROUTE_NUD_NOARP)
+				continue;
+			sb_addf(&c->out, "%s ", addr_str(fam, v.addr, a));
+			if (!only)
+				sb_addf(&c->out, "dev %s ", f->name);
+			if (v.state & ROUTE_NUD_VALID)
+				sb_addf(&c->out, "lladdr %02x:%02x:%02x:%02x:%02x:%02x ", v.mac[0],
+					v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
+			sb_addf(&c->out, "%s \n", nud_name(v.state));
+		}
+	}
+	return 0;
+}
+
 /* ---- ip link ---- */
 
 static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
@@ -190,18 +614,16 @@ static int ip_link(struct cli_ctx *c, int argc, char **argv)
 		return 0;
 	}
 	if (matches(argv[0], "show") || matches(argv[0], "list")) {
+		const char *dev = show_dev_arg(argc - 1, argv + 1);
+		int only = 0, rc;
+
+		if (dev && (rc = find_dev(c, dev, &only)))
+			return rc;
 		for (int i = 1; i <= route_iface_max(c->net); i++) {
 			const struct usnf_iface *f = route_iface_get(c->net, i);
 
-			if (!f)
-				continue;
-			sb_addf(&c->out, "%d: %s: <%s%s> mtu %u state %s\n", f->ifindex, f->name,
-				f->loopback ? "LOOPBACK" : "BROADCAST,MULTICAST",
-				f->up ? ",UP,LOWER_UP" : "", f->mtu,
-				f->up ? (f->loopback ? "UNKNOWN" : "UP") : "DOWN");
-			sb_addf(&c->out, "    link/%s %02x:%02x:%02x:%02x:%02x:%02x\n",
-				f->loopback ? "loopback" : "ether", f->mac[0], f->mac[1], f->mac[2],
-				f->mac[3], f->mac[4], f->mac[5]);
+			if (f && (!only || only == i))
+				print_link(c, f, true, true);
 		}
 		return 0;
 	}
@@ -213,7 +635,7 @@ static int ip_link(struct cli_ctx *c, int argc, char **argv)
 static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
 	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
-		return 0;
+		return ip_addr_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
 	bool add = matches(argv[0], "add"), del = matches(argv[0], "delete");
 
 	if (!add && !del && strcmp(argv[0], "replace"))
@@ -278,25 +700,6 @@ static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **arg
 
 /* ---- ip route ---- */
 
-static const struct { const char *name; uint8_t type; } route_types[] = {
-	{ "unicast", RTN_UNICAST }, { "local", RTN_LOCAL }, { "broadcast", RTN_BROADCAST },
-	{ "anycast", RTN_ANYCAST }, { "multicast", RTN_MULTICAST }, { "blackhole", RTN_BLACKHOLE },
-	{ "unreachable", RTN_UNREACHABLE }, { "prohibit", RTN_PROHIBIT }, { "throw", RTN_THROW },
-};
-
-static int parse_table(const char *s, uint32_t *t)
-{
-	if (!strcmp(s, "main"))
-		*t = ROUTE_TABLE_MAIN;
-	else if (!strcmp(s, "local"))
-		*t = ROUTE_TABLE_LOCAL;
-	else if (!strcmp(s, "default"))
-		*t = ROUTE_TABLE_DEFAULT;
-	else
-		return parse_u32(s, t);
-	return 0;
-}
-
 /* Is gw reachable directly on dev (a connected route), as fib_check_nh()? Returns oif. */
 static int gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
 {
@@ -314,7 +717,7 @@ static int gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
 static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
 	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
-		return 0;
+		return ip_route_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
 	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
 	bool del = matches(argv[0], "delete");
 	bool repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change") ||
@@ -456,8 +859,9 @@ static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **ar
 
 static int ip_neigh(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
-	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list") ||
-	    !strcmp(argv[0], "flush"))
+	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+		return ip_neigh_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
+	if (!strcmp(argv[0], "flush"))
 		return 0;
 	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
 	bool del = matches(argv[0], "delete");

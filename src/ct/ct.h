@@ -140,7 +140,7 @@ void ct_net_exit(struct usnf_net *net);
  * joins orig's connection in the other direction, so that conntrack sees it
  * as RELATED and neither creates nor confirms a connection for it.
  */
-void ct_attach(struct pkt *reply, const struct pkt *orig);
+void ct_attach(struct usnf_net *net, struct pkt *reply, const struct pkt *orig);
 
 /* The raw table's NOTRACK / CT --notrack: the packet is untracked. */
 static inline void ct_set_untracked(struct pkt *p)

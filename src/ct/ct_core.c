@@ -393,11 +393,49 @@ static unsigned int ct_in_hook(void *priv, struct pkt *p, const struct usnf_hook
 	return ct_in(st->net, p, st);
 }
 
+/* Put both nodes of c in the table; -EEXIST if either tuple is taken (a clash). */
+static int ct_hash_insert(struct usnf_net *net, struct ct_conn *c)
+{
+	struct ct_net *cn = ctn(net);
+
+	if (ct_find(net, &c->node[0].t) || ct_find(net, &c->node[1].t))
+		return -EEXIST;
+	c->node[0].next = *bucket(cn, &c->node[0].t);
+	*bucket(cn, &c->node[0].t) = &c->node[0];
+	c->node[1].next = *bucket(cn, &c->node[1].t);
+	*bucket(cn, &c->node[1].t) = &c->node[1];
+	c->status |= CT_S_CONFIRMED;
+	cn->count++;
+	return 0;
+}
+
+struct ct_conn *ct_conn_insert(struct usnf_net *net, const struct ct_tuple *t, uint32_t secs,
+			       int *err)
+{
+	bool drop = false;
+	struct ct_conn *c;
+
+	*err = ct_net_get(net);
+	if (*err)
+		return NULL;
+	c = ct_new(net, t, &drop);
+	if (!c) {
+		*err = drop ? -ENOMEM : -EINVAL;
+		return NULL;
+	}
+	ct_refresh(net, c, secs);
+	*err = ct_hash_insert(net, c);
+	if (*err) {
+		c->status |= CT_S_DYING;        /* freed with the unconfirmed list */
+		return NULL;
+	}
+	return c;
+}
+
 /* __nf_conntrack_confirm(): the entry enters the table when its first packet leaves. */
 static unsigned int ct_confirm_hook(void *priv, struct pkt *p, const struct usnf_hook_state *st)
 {
 	struct usnf_net *net = st->net;
-	struct ct_net *cn = ctn(net);
 	enum ct_info ci;
 	struct ct_conn *c = ct_get(p, &ci);
 
@@ -409,24 +447,34 @@ static unsigned int ct_confirm_hook(void *priv, struct pkt *p, const struct usnf
 	if (c->status & CT_S_DYING)
 		return USNF_DROP;
 	/* A clash with an entry confirmed meanwhile: the packet is dropped. */
-	if (ct_find(net, &c->node[0].t) || ct_find(net, &c->node[1].t))
-		return USNF_DROP;
-	c->node[0].next = *bucket(cn, &c->node[0].t);
-	*bucket(cn, &c->node[0].t) = &c->node[0];
-	c->node[1].next = *bucket(cn, &c->node[1].t);
-	*bucket(cn, &c->node[1].t) = &c->node[1];
-	c->status |= CT_S_CONFIRMED;
-	cn->count++;
-	return USNF_ACCEPT;
+	return ct_hash_insert(net, c) ? USNF_DROP : USNF_ACCEPT;
 }
 
-void ct_attach(struct pkt *reply, const struct pkt *orig)
+void ct_attach(struct usnf_net *net, struct pkt *reply, const struct pkt *orig)
 {
+	struct ct_net *cn = net->ct;
 	enum ct_info ci;
 	struct ct_conn *c = ct_get(orig, &ci);
+	enum ct_dir dir;
 
-	if (!c || (c->status & CT_S_TEMPLATE))
+	if (!cn || !c || (c->status & CT_S_TEMPLATE))
 		return;
+	/*
+	 * orig borrows its connection only while its own frame is processed: a packet
+	 * kept from an earlier frame (it waited for a neighbour) may point at a freed
+	 * entry, so its connection is looked up again from its headers.
+	 */
+	if (orig->trace_id != cn->last_trace) {
+		struct ct_tuple t;
+		uint8_t l3 = orig->protocol == 0x86dd ? USNF_NFPROTO_IPV6 : USNF_NFPROTO_IPV4;
+
+		if (ct_pkt_tuple(orig, l3, &t))
+			return;
+		c = ct_lookup(net, &t, &dir);
+		if (!c)
+			return;
+		ci = dir == CT_DIR_ORIGINAL ? CT_ESTABLISHED : CT_ESTABLISHED_REPLY;
+	}
 	reply->ct = c;
 	reply->ctinfo = (reply->ctinfo & ~CT_INFO_MASK) | CT_INFO_SEEN |
 			(ct_info_dir(ci) == CT_DIR_ORIGINAL ? CT_RELATED_REPLY : CT_RELATED);

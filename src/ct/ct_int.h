@@ -50,6 +50,10 @@ uint32_t ct_tuple_hash(const struct ct_net *cn, const struct ct_tuple *t);
 struct ct_node *ct_find(struct usnf_net *net, const struct ct_tuple *t);
 void ct_refresh(struct usnf_net *net, struct ct_conn *c, uint32_t secs);
 void ct_kill(struct usnf_net *net, struct ct_conn *c);
+/* A confirmed entry for t without a packet (tests, conntrack -I): NULL and *err
+ * = -EEXIST (clash), -EINVAL (tuple not invertible) or -ENOMEM (table full). */
+struct ct_conn *ct_conn_insert(struct usnf_net *net, const struct ct_tuple *t, uint32_t secs,
+			       int *err);
 static inline struct ct_conn *ct_of_node(struct ct_node *n)
 {
 	return (struct ct_conn *)(void *)(n - n->dir);

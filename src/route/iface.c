@@ -443,6 +443,32 @@ bool route_select_src6(const struct usnf_net *net, int ifindex, const uint8_t *d
 	return true;
 }
 
+/*
+ * The subnet-router anycast addresses (RFC 4291 2.6.1) a forwarding device
+ * joins for the prefix of each of its IPv6 addresses (addrconf_join_anycast():
+ * not for /127 and /128, not for the all-zero prefix).
+ */
+bool route_anycast6(const struct usnf_net *net, const uint8_t *addr, int ifindex)
+{
+	struct route_ctx *rc = rctx(net);
+	static const uint8_t zero[16];
+
+	for (unsigned int i = 0; i < rc->naddr; i++) {
+		const struct route_ifaddr *ia = &rc->addrs[i];
+		const struct usnf_iface *ifc = route_iface_get(net, ia->ifindex);
+		uint8_t pfx[16];
+
+		if (ia->family != AF_INET6_ || ia->plen >= 127 || !ifc || !ifc->conf6[CONF6_FORWARDING])
+			continue;
+		if (ifindex && ia->ifindex != ifindex)
+			continue;
+		route_prefix_mask(pfx, ia->addr, ia->plen, 16);
+		if (memcmp(pfx, zero, 16) && !memcmp(pfx, addr, 16))
+			return true;
+	}
+	return false;
+}
+
 int route_loopback_create(struct usnf_net *net)
 {
 	static const uint8_t lo4[4] = { 127, 0, 0, 1 };
@@ -451,7 +477,8 @@ int route_loopback_create(struct usnf_net *net)
 
 	if (err < 0)
 		return err;
-	err = route_addr_add(net, AF_INET_, idx, lo4, 8, "\x7f\xff\xff\xff");
+	/* No broadcast address on lo (127.255.255.255 is still a broadcast route). */
+	err = route_addr_add(net, AF_INET_, idx, lo4, 8, NULL);
 	if (!err)
 		err = route_addr_add(net, AF_INET6_, idx, lo6, 128, NULL);
 	return err;

@@ -103,7 +103,31 @@ const uint8_t *route_neigh_lookup(const struct usnf_net *net, int family, int if
 {
 	const struct route_neigh *n = neigh_find(net->route, family, ifindex, addr);
 
-	return n ? n->mac : NULL;
+	return n && (n->state & ROUTE_NUD_VALID) ? n->mac : NULL;
+}
+
+int route_neigh_state(const struct usnf_net *net, int family, int ifindex, const void *addr)
+{
+	const struct route_neigh *n = neigh_find(net->route, family, ifindex, addr);
+
+	return n ? n->state : -ENOENT;
+}
+
+int route_neigh_update(struct usnf_net *net, int family, int ifindex, const void *addr,
+		       const uint8_t mac[6], uint8_t state)
+{
+	struct route_neigh *n = neigh_find(net->route, family, ifindex, addr);
+	int old;
+
+	if (!n)
+		return -ENOENT;
+	old = n->state;
+	if (old & (ROUTE_NUD_PERMANENT | ROUTE_NUD_NOARP))
+		return old;
+	if (mac)
+		memcpy(n->mac, mac, 6);
+	n->state = state;
+	return old;
 }
 
 void route_neigh_learn(struct usnf_net *net, int family, int ifindex, const void *addr,
@@ -113,10 +137,49 @@ void route_neigh_learn(struct usnf_net *net, int family, int ifindex, const void
 	struct route_neigh *n = neigh_find(rc, family, ifindex, addr);
 
 	if (n) {
-		if (!(n->state & (ROUTE_NUD_PERMANENT | ROUTE_NUD_NOARP)))
+		if (!(n->state & (ROUTE_NUD_PERMANENT | ROUTE_NUD_NOARP))) {
 			memcpy(n->mac, mac, 6);
+			if (!(n->state & ROUTE_NUD_VALID))
+				n->state = ROUTE_NUD_STALE;
+		}
 		return;
 	}
 	if (rc->nneigh < rc->neigh_cap)
 		neigh_insert(rc, family, ifindex, addr, mac, ROUTE_NUD_STALE);
+}
+
+int route_neigh_create(struct usnf_net *net, int family, int ifindex, const void *addr,
+		       uint8_t state)
+{
+	static const uint8_t zero[6];
+	struct route_ctx *rc = net->route;
+	struct route_neigh *n = neigh_find(rc, family, ifindex, addr);
+
+	if (n) {
+		if (!(n->state & (ROUTE_NUD_PERMANENT | ROUTE_NUD_NOARP)))
+			n->state = state;
+		return 0;
+	}
+	if (rc->nneigh >= rc->neigh_cap)
+		return -ENOSPC;
+	neigh_insert(rc, family, ifindex, addr, zero, state);
+	return 0;
+}
+
+int route_neigh_get(const struct usnf_net *net, unsigned int i, struct route_neigh_view *out)
+{
+	const struct route_ctx *rc = net->route;
+	const struct route_neigh *n;
+
+	if (i >= rc->nneigh)
+		return -1;
+	n = &rc->neigh[i];
+	if (!n->used)
+		return 0;
+	out->family = n->family;
+	out->ifindex = n->ifindex;
+	out->addr = n->addr;
+	out->mac = n->mac;
+	out->state = n->state;
+	return 1;
 }

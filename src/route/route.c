@@ -39,8 +39,15 @@ static const struct route_table *table_find(const struct route_ctx *rc, int fami
 	return table_get((struct route_ctx *)rc, family, id, false);
 }
 
+/*
+ * One route per prefix and metric (`ip route add` answers "File exists"); but
+ * the IPv6 routes the kernel makes for addresses (prefix and multicast routes)
+ * exist once per device, as fib6_add_rt2node() keeps non-ECMP routes apart.
+ */
 static bool same_key(const struct route_entry *a, const struct route_entry *b)
 {
+	if (a->family == 10 && a->addr_owner && b->addr_owner && a->oif != b->oif)
+		return false;
 	return a->metric == b->metric;
 }
 
@@ -280,7 +287,9 @@ int route_kernel_routes_add(struct usnf_net *net, const struct route_ifaddr *ia)
 			memcpy(b, ia->brd, 4);
 			err = kroute(net, ia, ROUTE_TABLE_LOCAL, RTN_BROADCAST, b, 32, ROUTE_SCOPE_LINK, 0);
 		}
-		if (!err && ia->plen < 32 && (pfx[0] | pfx[1] | pfx[2] | pfx[3])) {
+		/* fib_add_ifaddr(): the prefix route, also the /32 to a peer. */
+		if (!err && (ia->plen < 32 || memcmp(ia->addr, ia->local, 4)) &&
+		    (pfx[0] | pfx[1] | pfx[2] | pfx[3])) {
 			if (ifc->loopback)
 				err = kroute(net, ia, ROUTE_TABLE_LOCAL, RTN_LOCAL, pfx, ia->plen,
 					     ROUTE_SCOPE_HOST, 0);
@@ -295,8 +304,9 @@ int route_kernel_routes_add(struct usnf_net *net, const struct route_ifaddr *ia)
 		}
 		return err;
 	}
+	/* addrconf_prefix_route() for every prefix length, /128 included (::1 too). */
 	err = kroute(net, ia, ROUTE_TABLE_LOCAL, RTN_LOCAL, full, 128, ROUTE_SCOPE_HOST, 0);
-	if (!err && ia->plen < 128)
+	if (!err)
 		err = kroute(net, ia, ROUTE_TABLE_MAIN, RTN_UNICAST, pfx, ia->plen,
 			     ROUTE_SCOPE_UNIVERSE, 256);
 	if (!err && !ifc->loopback) {
@@ -346,7 +356,8 @@ void route_kernel_routes_del(struct usnf_net *net, const struct route_ifaddr *ia
 			memcpy(b, ia->brd, 4);
 			kroute_del(net, ia, ROUTE_TABLE_LOCAL, RTN_BROADCAST, b, 32, 0);
 		}
-		if (ia->plen < 32 && !prefix_still_used(net, ia, true)) {
+		if ((ia->plen < 32 || memcmp(ia->addr, ia->local, 4)) &&
+		    !prefix_still_used(net, ia, true)) {
 			uint8_t bc[16];
 
 			kroute_del(net, ia, ifc && ifc->loopback ? ROUTE_TABLE_LOCAL : ROUTE_TABLE_MAIN,
@@ -357,7 +368,7 @@ void route_kernel_routes_del(struct usnf_net *net, const struct route_ifaddr *ia
 		return;
 	}
 	kroute_del(net, ia, ROUTE_TABLE_LOCAL, RTN_LOCAL, full, 128, 0);
-	if (ia->plen < 128 && !prefix_still_used(net, ia, true))
+	if (!prefix_still_used(net, ia, true))
 		kroute_del(net, ia, ROUTE_TABLE_MAIN, RTN_UNICAST, pfx, ia->plen, 256);
 	if (!prefix_still_used(net, ia, false)) {
 		static const uint8_t mc[16] = { 0xff };

@@ -152,6 +152,8 @@ const struct route_ifaddr *route_addr_find(const struct usnf_net *net, int famil
  */
 bool route_select_src4(const struct usnf_net *net, int ifindex, uint32_t dst, uint8_t scope,
 		       uint32_t *out);
+/* Is addr a subnet-router anycast address of a forwarding device (ifindex 0: any)? */
+bool route_anycast6(const struct usnf_net *net, const uint8_t *addr, int ifindex);
 /* IPv6 source selection (RFC 6724 rules as ipv6_dev_get_saddr(), reduced). */
 bool route_select_src6(const struct usnf_net *net, int ifindex, const uint8_t *dst,
 		       uint8_t *out);
@@ -175,16 +177,39 @@ void route_foreach(const struct usnf_net *net, int family,
 unsigned int route_addr_type(struct usnf_net *net, int family, const void *addr, int ifindex);
 
 /* Neighbours (struct neighbour, reduced). */
+#define ROUTE_NUD_INCOMPLETE 0x01
 #define ROUTE_NUD_PERMANENT 0x80
 #define ROUTE_NUD_STALE     0x04
 #define ROUTE_NUD_REACHABLE 0x02
+#define ROUTE_NUD_FAILED    0x20
 #define ROUTE_NUD_NOARP     0x40
+#define ROUTE_NUD_VALID     (ROUTE_NUD_PERMANENT | ROUTE_NUD_NOARP | ROUTE_NUD_REACHABLE | \
+			     ROUTE_NUD_STALE)
 int route_neigh_set(struct usnf_net *net, int family, int ifindex, const void *addr,
 		    const uint8_t mac[6], uint8_t state, bool replace);
 int route_neigh_del(struct usnf_net *net, int family, int ifindex, const void *addr);
-/* The MAC of (ifindex, addr) or NULL. */
+/* __neigh_create() on the packet path: an entry (no address yet) in state, using
+ * reserved room only (-ENOSPC when full); an existing one just changes state. */
+int route_neigh_create(struct usnf_net *net, int family, int ifindex, const void *addr,
+		       uint8_t state);
+/* The state of (ifindex, addr)'s entry (ROUTE_NUD_*), or -ENOENT. */
+int route_neigh_state(const struct usnf_net *net, int family, int ifindex, const void *addr);
+/* neigh_update() of an existing entry that is not permanent: new address and
+ * state.  Returns the old state, or -ENOENT. */
+int route_neigh_update(struct usnf_net *net, int family, int ifindex, const void *addr,
+		       const uint8_t mac[6], uint8_t state);
+/* The MAC of (ifindex, addr) when its entry is valid (not INCOMPLETE/FAILED), or NULL. */
 const uint8_t *route_neigh_lookup(const struct usnf_net *net, int family, int ifindex,
 				  const void *addr);
+/* The i-th neighbour slot for `ip neigh show`: 1 (out filled), 0 (an empty slot), -1 past the end. */
+struct route_neigh_view {
+	int family;
+	int ifindex;
+	const uint8_t *addr;
+	const uint8_t *mac;
+	uint8_t state;
+};
+int route_neigh_get(const struct usnf_net *net, unsigned int i, struct route_neigh_view *out);
 /* Learn from ARP/NDP (neigh_event_ns): creates a STALE entry, never touches permanent ones. */
 void route_neigh_learn(struct usnf_net *net, int family, int ifindex, const void *addr,
 		       const uint8_t mac[6]);

@@ -68,6 +68,60 @@ static void arp_send_reply(struct usnf_net *net, const struct pkt *req, struct u
 	stack_xmit(net, p, dev, dest_hw, PKT_ETH_P_ARP);
 }
 
+/*
+ * arp_solicit() with arp_announce 0: the waiting packet's source if it is one of
+ * ours, else inet_select_addr(dev, target, link scope); broadcast, target
+ * hardware address zero.
+ */
+void arp_send_request(struct usnf_net *net, const struct pkt *cause, struct usnf_iface *dev,
+		      const uint8_t *target)
+{
+	static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint32_t sip = 0, tip;
+	struct pkt *p;
+
+	memcpy(&tip, target, 4);
+	if (cause && cause->net_off != PKT_OFF_UNSET) {
+		const uint8_t *iph = pkt_header(cause, cause->net_off, 20);
+
+		if (iph && route_addr_type(net, AF_INET_, iph + 12, 0) == RTN_LOCAL)
+			memcpy(&sip, iph + 12, 4);
+	}
+	if (!sip)
+		route_select_src4(net, dev->ifindex, tip, ROUTE_SCOPE_LINK, &sip);
+	p = stack_pkt_new(net, cause);
+	if (!p)
+		return;
+	uint8_t *a = pkt_data(p);
+
+	p->len = 28;
+	p->net_off = p->data;
+	p->protocol = PKT_ETH_P_ARP;
+	wr16(a, ARPHRD_ETHER);
+	wr16(a + 2, PKT_ETH_P_IP);
+	a[4] = 6;
+	a[5] = 4;
+	wr16(a + 6, ARPOP_REQUEST);
+	memcpy(a + 8, dev->mac, 6);
+	memcpy(a + 14, &sip, 4);
+	memset(a + 18, 0, 6);
+	memcpy(a + 24, &tip, 4);
+	p->oif = dev->ifindex;
+	stack_xmit(net, p, dev, bc, PKT_ETH_P_ARP);
+}
+
+/* arp_process(): an entry that exists learns the sender (arp_accept 0 creates none). */
+static void arp_update(struct usnf_net *net, const struct pkt *p, struct usnf_iface *in,
+		       uint32_t sip, const uint8_t *sha, uint16_t op)
+{
+	uint8_t state = op == ARPOP_REPLY && p->pkt_type == PKT_HOST ? ROUTE_NUD_REACHABLE :
+								       ROUTE_NUD_STALE;
+	int old = route_neigh_update(net, AF_INET_, in->ifindex, &sip, sha, state);
+
+	if (old >= 0 && !(old & ROUTE_NUD_VALID))
+		stack_resolve_flush(net, AF_INET_, in->ifindex, &sip);
+}
+
 void arp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 {
 	const uint8_t *a = pkt_header(p, p->data, 28);
@@ -108,14 +162,20 @@ void arp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 		if ((((uint8_t *)&sip)[0] & 0xf0) == 0xe0 || sip == 0xffffffffu)
 			local = false;
 		if (local && !arp_ignored(net, in, sip, tip)) {
-			if (sip)
+			if (sip) {
+				/* neigh_event_ns(): the asker is now a (stale) neighbour;
+				 * what waited for it leaves before the reply. */
 				route_neigh_learn(net, AF_INET_, in->ifindex, &sip, sha);
+				stack_resolve_flush(net, AF_INET_, in->ifindex, &sip);
+			}
 			stack_trace_local(net, p, "arp reply");
 			arp_send_reply(net, p, in, sip, tip, sha);
 			pkt_free(p);
 			return;
 		}
 	}
+	if (sip)
+		arp_update(net, p, in, sip, sha, op);
 	stack_trace_local(net, p, "arp not for us");
 	pkt_free(p);
 }

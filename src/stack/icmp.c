@@ -8,6 +8,7 @@
 #define ICMP_DEST_UNREACH 3
 #define ICMP_ECHO 8
 #define ICMP_TIMESTAMP 13
+#define ICMP_TIMESTAMPREPLY 14
 #define ICMP_ADDRESS 17
 #define ICMP_ADDRESSREPLY 18
 #define NR_ICMP_TYPES 18
@@ -331,6 +332,47 @@ static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
 	ipv4_local_out(net, p);
 }
 
+/*
+ * icmp_timestamp(): the originate timestamp back with receive and transmit
+ * times (ms since midnight UT, here by the engine clock), through icmp_reply().
+ */
+static void icmp_timestamp_reply(struct usnf_net *net, const struct pkt *req)
+{
+	const uint8_t *iph = pkt_network(req);
+	uint32_t saddr, daddr = ip_saddr(iph), now = ipv4_options_time(net);
+	struct pkt *p;
+
+	if (req->rt_type == RTN_LOCAL)
+		saddr = ip_daddr(iph);
+	else if (!icmp_route_src4(net, daddr, &saddr, NULL))
+		return;
+	p = stack_pkt_new(net, req);
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p);
+	int optlen = ip4_options_echo(net, req, h + 20, saddr, 60);
+
+	if (optlen < 0) {
+		pkt_free(p);
+		return;
+	}
+	uint8_t *ic = h + 20 + optlen;
+
+	p->len = 20 + (uint32_t)optlen + 20;
+	memcpy(ic, pkt_transport(req), 12);
+	ic[0] = ICMP_TIMESTAMPREPLY;
+	ic[1] = 0;
+	ic[2] = ic[3] = 0;
+	wr32(ic + 12, now);
+	wr32(ic + 16, now);
+	uint16_t c = csum_fold(csum_partial(ic, 20, 0));
+
+	memcpy(ic + 2, &c, 2);
+	ip4_hdr_put(net, h, (unsigned int)optlen, iph[1], (uint16_t)p->len, false,
+		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
+	ipv4_local_out(net, p);
+}
+
 void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 {
 	uint32_t len = icmp_len(p);
@@ -362,6 +404,17 @@ void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 	}
 	if (type > NR_ICMP_TYPES) {
 		stack_drop(net, p, PKT_DROP_ICMP_IGNORED);
+		return;
+	}
+	if (type == ICMP_TIMESTAMP) {
+		if (len < 8 + 4) {
+			stack_drop(net, p, PKT_DROP_PKT_TOO_SMALL);
+			return;
+		}
+		stack_set_fate(net, USNF_FATE_LOCAL);
+		stack_trace_local(net, p, "icmp timestamp reply");
+		icmp_timestamp_reply(net, p);
+		pkt_free(p);
 		return;
 	}
 	if (type == ICMP_ECHO) {

@@ -115,7 +115,8 @@ void icmp6_send(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 	if (a6_multicast(odst) || old->pkt_type != PKT_HOST) {
 		if (type != 2 && !(type == 4 && code == 2))
 			return;
-	} else if (route_addr_type(net, AF_INET6_, odst, 0) == RTN_LOCAL) {
+	} else if (route_addr_type(net, AF_INET6_, odst, 0) == RTN_LOCAL ||
+		   route_anycast6(net, odst, old->iif)) {
 		memcpy(saddr, odst, 16);
 		have_src = true;
 	}
@@ -218,6 +219,63 @@ static void ndisc_send_na(struct usnf_net *net, const struct pkt *cause, struct 
 	ipv6_local_out(net, p);
 }
 
+/* __ipv6_get_lladdr(): the first link-local address given to dev. */
+static bool ndisc_lladdr(struct usnf_net *net, int ifindex, uint8_t *out)
+{
+	const struct route_ifaddr *ia;
+
+	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
+		if (ia->family == AF_INET6_ && ia->ifindex == ifindex && a6_linklocal(ia->addr)) {
+			memcpy(out, ia->addr, 16);
+			return true;
+		}
+	return false;
+}
+
+/*
+ * ndisc_solicit(): to the solicited-node group of target, from the waiting
+ * packet's source when it is ours on dev, else from dev's link-local address
+ * (none: nothing is sent), with our link-layer address.
+ */
+void ndisc_send_ns(struct usnf_net *net, const struct pkt *cause, struct usnf_iface *dev,
+		   const uint8_t *target)
+{
+	uint8_t saddr[16], daddr[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+	const struct route_ifaddr *ia;
+	bool have = false;
+
+	if (cause && cause->net_off != PKT_OFF_UNSET && pkt_header(cause, cause->net_off, 40)) {
+		const uint8_t *src = pkt_network(cause) + 8;
+
+		for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
+			if (ia->family == AF_INET6_ && ia->ifindex == dev->ifindex &&
+			    !memcmp(ia->addr, src, 16)) {
+				memcpy(saddr, src, 16);
+				have = true;
+			}
+	}
+	if (!have && !ndisc_lladdr(net, dev->ifindex, saddr))
+		return;
+	memcpy(daddr + 13, target + 13, 3);
+	struct pkt *p = stack_pkt_new(net, cause);
+
+	if (!p)
+		return;
+	uint8_t *h = pkt_data(p), *ic = h + 40;
+
+	p->len = 40 + 32;
+	memset(ic, 0, 32);
+	ic[0] = NDISC_NEIGHBOUR_SOLICITATION;
+	memcpy(ic + 8, target, 16);
+	ic[24] = 1;                     /* source link-layer address */
+	ic[25] = 1;
+	memcpy(ic + 26, dev->mac, 6);
+	ip6_hdr_put(h, 0, 32, IPPROTO_ICMPV6_, 255, saddr, daddr);
+	l4_csum6(h, ic, 32, IPPROTO_ICMPV6_, 2);
+	p->oif = dev->ifindex;
+	ipv6_local_out(net, p);
+}
+
 /* ndisc_parse_options(): every option has a length, inside the message; the source lladdr. */
 static bool ndisc_opts(const uint8_t *o, uint32_t len, const uint8_t **slla)
 {
@@ -271,14 +329,54 @@ static void ndisc_recv_ns(struct usnf_net *net, struct pkt *p, struct usnf_iface
 		return;
 	}
 	/* __neigh_lookup(creat = !inc || lladdr): a multicast NS without lladdr needs an entry. */
-	if (slla)
+	if (slla) {
 		route_neigh_learn(net, AF_INET6_, in->ifindex, saddr, slla);
+		stack_resolve_flush(net, AF_INET6_, in->ifindex, saddr);
+	}
 	else if (!inc && !route_neigh_lookup(net, AF_INET6_, in->ifindex, saddr)) {
 		pkt_free(p);    /* an INCOMPLETE entry would be created and probed */
 		return;
 	}
 	if (route_neigh_lookup(net, AF_INET6_, in->ifindex, saddr))
 		ndisc_send_na(net, p, in, saddr, target, router, true, inc, inc);
+	pkt_free(p);
+}
+
+/*
+ * ndisc_recv_na(): an advertisement updates an entry that exists (solicited:
+ * reachable, else stale) with its target link-layer address; an entry that was
+ * waiting sends its queue.
+ */
+static void ndisc_recv_na(struct usnf_net *net, struct pkt *p, struct usnf_iface *in, uint32_t len)
+{
+	const uint8_t *ip6 = pkt_network(p), *ic = pkt_transport(p), *o, *tlla = NULL;
+	uint32_t olen;
+
+	if (len < 24 || a6_multicast(ic + 8) || (a6_multicast(ip6 + 24) && (ic[4] & 0x40))) {
+		stack_drop(net, p, PKT_DROP_IPV6_NDISC_BAD_OPTIONS);
+		return;
+	}
+	for (o = ic + 24, olen = len - 24; olen;) {
+		if (olen < 2 || o[1] == 0 || (uint32_t)o[1] * 8 > olen) {
+			stack_drop(net, p, PKT_DROP_IPV6_NDISC_BAD_OPTIONS);
+			return;
+		}
+		if (o[0] == 2 && o[1] == 1)
+			tlla = o + 2;
+		olen -= (uint32_t)o[1] * 8;
+		o += (uint32_t)o[1] * 8;
+	}
+	stack_set_fate(net, USNF_FATE_LOCAL);
+	stack_trace_local(net, p, "ndisc neighbour advertisement");
+	int st = route_neigh_state(net, AF_INET6_, in->ifindex, ic + 8);
+
+	if (st >= 0 && (tlla || (st & ROUTE_NUD_VALID))) {
+		int old = route_neigh_update(net, AF_INET6_, in->ifindex, ic + 8, tlla,
+					     (ic[4] & 0x40) ? ROUTE_NUD_REACHABLE : ROUTE_NUD_STALE);
+
+		if (old >= 0 && !(old & ROUTE_NUD_VALID))
+			stack_resolve_flush(net, AF_INET6_, in->ifindex, ic + 8);
+	}
 	pkt_free(p);
 }
 
@@ -293,6 +391,10 @@ static void ndisc_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in
 	}
 	if (ic[0] == NDISC_NEIGHBOUR_SOLICITATION) {
 		ndisc_recv_ns(net, p, in, len);
+		return;
+	}
+	if (ic[0] == NDISC_NEIGHBOUR_ADVERTISEMENT) {
+		ndisc_recv_na(net, p, in, len);
 		return;
 	}
 	/* NA, RS, RA, redirect: a router without radvd only updates its cache. */
@@ -344,19 +446,6 @@ void icmp6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 }
 
 /* ---- redirects (ndisc_send_redirect()) ---- */
-
-/* __ipv6_get_lladdr(): the first link-local address given to dev. */
-static bool ndisc_lladdr(struct usnf_net *net, int ifindex, uint8_t *out)
-{
-	const struct route_ifaddr *ia;
-
-	for (unsigned int i = 0; (ia = route_addr_at(net, i)); i++)
-		if (ia->family == AF_INET6_ && ia->ifindex == ifindex && a6_linklocal(ia->addr)) {
-			memcpy(out, ia->addr, 16);
-			return true;
-		}
-	return false;
-}
 
 /*
  * A redirect to the source of old (a packet about to be forwarded back out of
@@ -461,7 +550,8 @@ void tcp6_send_reset(struct usnf_net *net, const struct pkt *old)
 	const uint8_t *ip6 = pkt_network(old);
 	uint8_t tclass = (uint8_t)((ip6[0] << 4) | (ip6[1] >> 4));
 
-	if (pkt_at(old, old->trans_off)[13] & 0x04 || a6_multicast(ip6 + 24))
+	/* ipv6_unicast_destination(): never to a multicast or anycast destination. */
+	if (pkt_at(old, old->trans_off)[13] & 0x04 || old->rt_type != RTN_LOCAL)
 		return;
 	tcp6_reset_build(net, old, old->trans_off, tclass & 0xfc,
 			 a6_linklocal(ip6 + 8) ? old->iif : 0);

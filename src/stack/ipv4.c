@@ -217,8 +217,7 @@ static void ipv4_neigh_output(struct usnf_net *net, struct pkt *p, const struct 
 		const uint8_t *m = route_neigh_lookup(net, AF_INET_, out->ifindex, &nh);
 
 		if (!m) {
-			/* The kernel would ARP and queue; the simulator's hosts are all static. */
-			stack_drop(net, p, PKT_DROP_NEIGH_FAILED);
+			stack_resolve_output(net, p, out);     /* ARP, the packet waits */
 			return;
 		}
 		memcpy(mac, m, 6);

@@ -183,7 +183,7 @@ static void ipv6_neigh_output(struct usnf_net *net, struct pkt *p, const struct 
 		const uint8_t *m = route_neigh_lookup(net, AF_INET6_, out->ifindex, p->nexthop);
 
 		if (!m) {
-			stack_drop(net, p, PKT_DROP_NEIGH_FAILED);
+			stack_resolve_output(net, p, out);     /* NS, the packet waits */
 			return;
 		}
 		memcpy(mac, m, 6);
@@ -601,6 +601,12 @@ static void ipv6_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_ifa
 	r = route_lookup(net, AF_INET6_, daddr, a6_linklocal(daddr) ? in->ifindex : 0);
 	if (r && r->type == RTN_LOCAL) {
 		p->rt_type = RTN_LOCAL;
+		ipv6_local_deliver(net, p, in);
+		return;
+	}
+	/* The local table's anycast routes: delivered, but not as a unicast destination. */
+	if (route_anycast6(net, daddr, 0)) {
+		p->rt_type = RTN_ANYCAST;
 		ipv6_local_deliver(net, p, in);
 		return;
 	}

@@ -79,8 +79,13 @@ int stack_net_init(struct usnf_net *net)
 	err = frag_net_init(net);
 	if (err)
 		goto err_frag;
+	err = resolve_net_init(net);
+	if (err)
+		goto err_resolve;
 	return 0;
 
+err_resolve:
+	frag_net_exit(net);
 err_frag:
 	peer_net_exit(net);
 err_peer:
@@ -95,6 +100,7 @@ void stack_net_exit(struct usnf_net *net)
 {
 	if (!net->stack)
 		return;
+	resolve_net_exit(net);
 	frag_net_exit(net);
 	peer_net_exit(net);
 	sysctl_net_exit(net);
@@ -296,6 +302,8 @@ int usnf_net_rx(struct usnf_net *net, int ifindex, const uint8_t *frame, uint32_
 	p->tstamp_ns = net->now_ns;
 	p->trace_id = s->cur_trace_id;
 	p->rt_type = RTN_UNSPEC;
+	/* Timers that fell due before this frame (the kernel runs them in real time). */
+	stack_resolve_timers(net);
 	frag_expire(net);
 	net_receive(net, p, in);
 	return s->fate;

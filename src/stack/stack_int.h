@@ -78,6 +78,7 @@ struct stack_ctx {
 
 	struct frag_table *frags;       /* IPv4/IPv6 reassembly (frag.c) */
 	struct peer_table *peers;       /* inet_peer state (peer.c) */
+	struct resolve_table *resolve;  /* packets waiting for a neighbour (resolve.c) */
 };
 
 static inline struct stack_ctx *stk(const struct usnf_net *net) { return net->stack; }
@@ -116,6 +117,9 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 
 /* arp.c */
 void arp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
+/* arp_solicit(): a broadcast request for target (4 bytes) on dev, cause the waiting packet. */
+void arp_send_request(struct usnf_net *net, const struct pkt *cause, struct usnf_iface *dev,
+		      const uint8_t *target);
 
 /* ipv6.c */
 void ipv6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
@@ -126,6 +130,9 @@ void icmp6_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
 void tcp6_send_reset(struct usnf_net *net, const struct pkt *old);
 void icmp6_send(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
 		uint32_t info);
+/* ndisc_solicit(): a multicast neighbour solicitation for target on dev. */
+void ndisc_send_ns(struct usnf_net *net, const struct pkt *cause, struct usnf_iface *dev,
+		   const uint8_t *target);
 void ndisc_send_redirect(struct usnf_net *net, const struct pkt *old, const struct usnf_iface *dev,
 			 const uint8_t *target);
 
@@ -146,6 +153,13 @@ void peer_net_exit(struct usnf_net *net);
 uint64_t stack_jiffies(const struct usnf_net *net);
 struct stack_peer *stack_peer_get(struct usnf_net *net, int family, const void *addr);
 bool stack_peer_xrlim_allow(struct usnf_net *net, struct stack_peer *peer, uint64_t timeout);
+
+/* resolve.c: neighbour resolution for p (nexthop set) on out; flush on an answer. */
+int resolve_net_init(struct usnf_net *net);
+void resolve_net_exit(struct usnf_net *net);
+void stack_resolve_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out);
+void stack_resolve_flush(struct usnf_net *net, int family, int ifindex, const void *addr);
+void stack_resolve_timers(struct usnf_net *net);
 
 /* sysctl.c */
 int sysctl_net_init(struct usnf_net *net);

@@ -11,6 +11,7 @@
 
 #include <usnf/net.h>
 
+#include "cli/cli.h"
 #include "route/lpm.h"
 #include "route/route.h"
 
@@ -222,6 +223,105 @@ static void test_neigh(void **state)
 	usnf_net_destroy(net);
 }
 
+/* Run one command line (words split on spaces); its stdout is appended to out. */
+static int ip_run(struct usnf_net *net, const char *line, struct strbuf *out)
+{
+	char buf[256], *argv[32];
+	int argc = 0;
+
+	strncpy(buf, line, sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = 0;
+	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
+	int rc = cli_run(&c, argc, argv);
+
+	if (out)
+		sb_add(out, sb_str(&c.out));
+	sb_release(&c.out);
+	sb_release(&c.err);
+	return rc;
+}
+
+/* `ip addr/route/neigh show` print what iproute2 prints for the same state (checked in a netns). */
+static void test_ip_show(void **state)
+{
+	static const char *setup[] = {
+		"ip link set eth0 address 02:00:00:0a:00:01 up",
+		"ip -6 addr add fd00:1::1/64 dev eth0",
+		"ip -6 addr add fe80::1/64 dev eth0",
+		"ip -6 addr add fd00:2::1/64 dev eth0",
+		"ip addr add 10.1.0.1/24 dev eth0",
+		"ip addr add 10.1.0.2/24 dev eth0",
+		"ip addr add 10.2.0.1/16 brd + dev eth0",
+		"ip route add 10.0.0.0/24 dev eth0",
+		"ip route add 10.0.0.0/8 via 10.1.0.254 metric 5",
+		"ip route add default via 10.1.0.253",
+		"ip route add blackhole 10.99.0.0/16",
+		"ip -6 route add 2001:db8::/32 via fe80::9 dev eth0",
+		"ip -6 route add unreachable 2001:db8:bad::/48",
+		"ip neigh add 10.1.0.77 lladdr 02:00:00:00:00:4d dev eth0 nud reachable",
+		"ip neigh add 10.1.0.78 lladdr 02:00:00:00:00:4e dev eth0 nud noarp",
+		"ip -6 neigh add fe80::9 lladdr 02:00:00:00:00:09 dev eth0 nud stale",
+	};
+	static const char want_addr[] =
+		"2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n"
+		"    link/ether 02:00:00:0a:00:01 brd ff:ff:ff:ff:ff:ff\n"
+		"    inet 10.1.0.1/24 scope global eth0\n"
+		"       valid_lft forever preferred_lft forever\n"
+		"    inet 10.2.0.1/16 brd 10.2.255.255 scope global eth0\n"
+		"       valid_lft forever preferred_lft forever\n"
+		"    inet 10.1.0.2/24 scope global secondary eth0\n"
+		"       valid_lft forever preferred_lft forever\n"
+		"    inet6 fd00:2::1/64 scope global \n"
+		"       valid_lft forever preferred_lft forever\n"
+		"    inet6 fd00:1::1/64 scope global \n"
+		"       valid_lft forever preferred_lft forever\n"
+		"    inet6 fe80::1/64 scope link \n"
+		"       valid_lft forever preferred_lft forever\n";
+	static const char want_route[] =
+		"default via 10.1.0.253 dev eth0 \n"
+		"10.0.0.0/24 dev eth0 scope link \n"
+		"10.0.0.0/8 via 10.1.0.254 dev eth0 metric 5 \n"
+		"10.1.0.0/24 dev eth0 proto kernel scope link src 10.1.0.1 \n"
+		"10.2.0.0/16 dev eth0 proto kernel scope link src 10.2.0.1 \n"
+		"blackhole 10.99.0.0/16 \n";
+	static const char want_route6[] =
+		"unreachable 2001:db8:bad::/48 dev lo metric 1024 pref medium\n"
+		"2001:db8::/32 via fe80::9 dev eth0 metric 1024 pref medium\n"
+		"fd00:1::/64 dev eth0 proto kernel metric 256 pref medium\n"
+		"fd00:2::/64 dev eth0 proto kernel metric 256 pref medium\n"
+		"fe80::/64 dev eth0 proto kernel metric 256 pref medium\n";
+	static const char want_neigh[] =
+		"10.1.0.77 dev eth0 lladdr 02:00:00:00:00:4d REACHABLE \n"
+		"fe80::9 dev eth0 lladdr 02:00:00:00:00:09 STALE \n";
+	struct usnf_net *net = NULL;
+	struct strbuf out = STRBUF_INIT;
+	int idx;
+
+	(void)state;
+	assert_int_equal(usnf_net_create(&net), 0);
+	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		assert_int_equal(ip_run(net, setup[i], NULL), 0);
+	assert_int_equal(ip_run(net, "ip addr show dev eth0", &out), 0);
+	assert_string_equal(sb_str(&out), want_addr);
+	sb_reset(&out);
+	assert_int_equal(ip_run(net, "ip route show", &out), 0);
+	assert_string_equal(sb_str(&out), want_route);
+	sb_reset(&out);
+	/* ::1 (lo) comes first in the kernel's walk, the default route would be last. */
+	assert_int_equal(ip_run(net, "ip -6 route show", &out), 0);
+	assert_memory_equal(sb_str(&out), "::1 dev lo proto kernel metric 256 pref medium\n", 47);
+	assert_string_equal(sb_str(&out) + 47, want_route6);
+	sb_reset(&out);
+	assert_int_equal(ip_run(net, "ip neigh show", &out), 0);
+	assert_string_equal(sb_str(&out), want_neigh);
+	sb_release(&out);
+	usnf_net_destroy(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_addr_routes),
 		cmocka_unit_test(test_select_src6),
 		cmocka_unit_test(test_neigh),
+		cmocka_unit_test(test_ip_show),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,13 +19,57 @@ struct ct_tg {
 	uint32_t xflags;
 	uint16_t flags;
 	uint16_t zone;
+	uint16_t ct_events, exp_events;     /* event filters (kept, printed) */
 	char helper[16];
 };
+
+/* Event names in bit order (IPCT_* / IPEXP_*). */
+static const char *const ct_event_names[] = { "new", "related", "destroy", "reply", "assured",
+					      "protoinfo", "helper", "mark", "natseqinfo",
+					      "secmark" };
+static const char *const exp_event_names[] = { "new" };
+
+static int ct_parse_events(const char *arg, const char *const *names, unsigned int n,
+			   uint16_t *mask, struct xt_parse *ps)
+{
+	char buf[256], *tok, *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		return xt_parse_error(ps, "Unknown event type \"%s\"", arg);
+	strcpy(buf, arg);
+	*mask = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned int i;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(tok, names[i]))
+				break;
+		if (i == n)
+			return xt_parse_error(ps, "Unknown event type \"%s\"", tok);
+		*mask |= (uint16_t)(1u << i);
+	}
+	return 0;
+}
+
+static void ct_print_events(const char *pfx, const char *const *names, unsigned int n,
+			    uint16_t mask, struct strbuf *out)
+{
+	const char *sep = " ";
+
+	sb_add(out, pfx);
+	for (unsigned int i = 0; i < n; i++)
+		if (mask & (1u << i)) {
+			sb_addf(out, "%s%s", sep, names[i]);
+			sep = ",";
+		}
+}
 
 static const struct xt_opt ct_opts[] = {
 	{ .name = "notrack", .id = O_NOTRACK, .arg = XT_ARG_NONE },
 	{ .name = "helper", .id = O_HELPER, .arg = XT_ARG_REQUIRED },
 	{ .name = "zone", .id = O_ZONE, .arg = XT_ARG_REQUIRED },
+	{ .name = "ctevents", .id = O_CTEVENTS, .arg = XT_ARG_REQUIRED },
+	{ .name = "expevents", .id = O_EXPEVENTS, .arg = XT_ARG_REQUIRED },
 	{ 0 },
 };
 
@@ -42,6 +86,14 @@ static int ct_tg_parse(void *data, int id, const char *arg, bool invert, struct 
 		if (strlen(arg) >= sizeof(t->helper))
 			return xt_parse_error(ps, "CT: bad value for option \"--helper\"");
 		strcpy(t->helper, arg);
+		break;
+	case O_CTEVENTS:
+		if (ct_parse_events(arg, ct_event_names, 10, &t->ct_events, ps))
+			return -1;
+		break;
+	case O_EXPEVENTS:
+		if (ct_parse_events(arg, exp_event_names, 1, &t->exp_events, ps))
+			return -1;
 		break;
 	case O_ZONE:
 		if (xt_parse_uint(arg, 0, 65535, &v))
@@ -87,6 +139,12 @@ static void ct_tg_dump(const struct ct_tg *t, const char *pfx, struct strbuf *ou
 		sb_addf(out, " %snotrack", pfx);
 	if (t->helper[0])
 		sb_addf(out, " %shelper %s", pfx, t->helper);
+	if (t->ct_events)
+		ct_print_events(pfx[0] ? " --ctevents" : " ctevents", ct_event_names, 10,
+				t->ct_events, out);
+	if (t->exp_events)
+		ct_print_events(pfx[0] ? " --expevents" : " expevents", exp_event_names, 1,
+				t->exp_events, out);
 	if (t->zone)
 		sb_addf(out, " %szone %u", pfx, t->zone);
 }

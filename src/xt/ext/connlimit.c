@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <usnf/net.h>
+
 #include "ct/ct.h"
 #include "xt/ext/ext_util.h"
 #include "xt/xt.h"
@@ -138,7 +140,7 @@ static bool cl_stale(struct usnf_net *net, const struct cl_entry *e)
 	struct ct_conn *c = ct_lookup(net, &e->t, &dir);
 
 	if (!c)
-		return e->added_ns != net->now_ns;      /* unconfirmed in this tick: keep */
+		return e->added_ns != usnf_net_now(net);      /* unconfirmed in this tick: keep */
 	return c->node[0].t.proto == 6 &&
 	       (c->tcp.state == CT_TCP_TIME_WAIT || c->tcp.state == CT_TCP_CLOSE);
 }
@@ -179,7 +181,7 @@ static bool connlimit_mt(const struct pkt *pkt, void *data, struct xt_action *pa
 	if (!found && c->n < CL_MAX) {
 		c->e[c->n].t = t;
 		memcpy(c->e[c->n].key, key, sizeof(key));
-		c->e[c->n].added_ns = par->net->now_ns;
+		c->e[c->n].added_ns = usnf_net_now(par->net);
 		c->n++;
 		count++;
 	}
