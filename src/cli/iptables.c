@@ -37,7 +37,7 @@ static const char *ipt_errno_str(int e)
 	case ELOOP: return "Too many levels of symbolic links";
 	case ENOMEM: return "Cannot allocate memory";
 	case EEXIST: return "File exists";
-	default: return "Operation not permitted";
+	default: return strerror(e);   /* what iptables-nft prints: strerror(errno) */
 	}
 }
 
@@ -710,6 +710,7 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 	struct xt_rule *r = c->rule;
 	struct strbuf err = STRBUF_INIT;
 	struct xt_parse ps;
+	bool kernel = c->cmd != 'C' && c->cmd != 'D';
 	unsigned int i;
 	int rc = 0;
 
@@ -746,10 +747,13 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 	if (!rc && r->verdict == XT_RV_TARGET && r->target->check)
 		rc = r->target->check(r->tdata, &ps);
 	if (rc && !err.len) {
-		/* A checkentry refusal without a message is the kernel's EINVAL. */
+		/* A checkentry refusal without a message is the kernel's errno, seen
+		 * only when the rule is sent to it: -C/-D compare in user space. */
 		sb_release(&err);
-		return ipt_fail(env, IPT_ERR_KERNEL,
-				"%s failed (Invalid argument): rule in chain %s", env->kop, c->chain);
+		if (!kernel)
+			return 0;
+		return ipt_fail(env, IPT_ERR_KERNEL, "%s failed (%s): rule in chain %s", env->kop,
+				ipt_errno_str(rc < 0 && rc != -1 ? -rc : EINVAL), c->chain);
 	}
 	if (rc) {
 		ipt_fail(env, IPT_ERR_PARAM, "%s", err.len ? sb_str(&err) : "bad argument");
@@ -757,6 +761,8 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 		return -1;
 	}
 	sb_release(&err);
+	if (!kernel)
+		return 0;
 	/* The kernel's own checks (xt_check_match/target): protocol, table, hooks. */
 	for (i = 0; i < r->nmatches; i++) {
 		const struct xt_match_ops *m = r->matches[i].ops;

@@ -210,7 +210,7 @@ static int rst_commit(struct rst *r)
 	if (rc) {
 		sb_reset(&env->emsg);
 		sb_addf(&env->emsg, "RULE_APPEND failed (%s): %s",
-			rc == -ELOOP ? "Too many links" : "Invalid argument", sb_str(&err));
+			rc == -ELOOP ? "Too many links" : strerror(-rc), sb_str(&err));
 		env->ekind = IPT_ERR_KERNEL;
 		sb_release(&err);
 		return rst_cmd_error(r, r->line);

@@ -102,6 +102,7 @@ struct ct_conn {
 	uint32_t secmark;
 	uint32_t id;
 	uint64_t pkts[2], bytes[2];     /* acct */
+	bool acct;                      /* created with nf_conntrack_acct on: counters shown */
 	struct ct_tcp tcp;
 	uint64_t udp_stream_ns;         /* UDP: replies after this make a stream */
 	uint32_t trace_id;              /* the input frame that created it (gc of unconfirmed) */

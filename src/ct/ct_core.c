@@ -253,6 +253,7 @@ static struct ct_conn *ct_new(struct usnf_net *net, const struct ct_tuple *t, bo
 	c->node[1].t = r;
 	c->node[1].dir = CT_DIR_REPLY;
 	c->id = ++cn->next_id;
+	c->acct = ct_sys(cn->sys.acct, 0) != 0;        /* the acct extension, at creation */
 	c->trace_id = cn->last_trace;
 	c->next_unconf = cn->unconfirmed;
 	cn->unconfirmed = c;
@@ -387,10 +388,42 @@ again:
 	return USNF_ACCEPT;
 }
 
+/* The trace line of a packet's conntrack state: "NEW id=3 tcp SYN_SENT", "INVALID". */
+static void ct_trace(struct usnf_net *net, const struct pkt *p, unsigned int verdict)
+{
+	static const char *const names[] = { "ESTABLISHED", "RELATED", "NEW", "ESTABLISHED_REPLY",
+					     "RELATED_REPLY" };
+	struct usnf_trace_ev ev = { .kind = USNF_TRACE_CT, .verdict = -1, .pkt = p,
+				    .ifindex = p->iif };
+	enum ct_info ci;
+	struct ct_conn *c = ct_get(p, &ci);
+	char text[96];
+
+	if (verdict == USNF_DROP)
+		snprintf(text, sizeof(text), "dropped by conntrack");
+	else if (ct_pkt_untracked(p))
+		snprintf(text, sizeof(text), "UNTRACKED");
+	else if (!c)
+		snprintf(text, sizeof(text), "INVALID");
+	else if (c->node[0].t.proto == 6)
+		snprintf(text, sizeof(text), "%s id=%u tcp %s", ci < 5 ? names[ci] : "?", c->id,
+			 ct_tcp_state_name(c->tcp.state));
+	else
+		snprintf(text, sizeof(text), "%s id=%u proto %u", ci < 5 ? names[ci] : "?", c->id,
+			 c->node[0].t.proto);
+	ev.text = text;
+	net_trace(net, &ev);
+}
+
 static unsigned int ct_in_hook(void *priv, struct pkt *p, const struct usnf_hook_state *st)
 {
+	unsigned int v;
+
 	ct_frame_check(st->net, p);
-	return ct_in(st->net, p, st);
+	v = ct_in(st->net, p, st);
+	if (st->net->trace)
+		ct_trace(st->net, p, v);
+	return v;
 }
 
 /* Put both nodes of c in the table; -EEXIST if either tuple is taken (a clash). */
@@ -495,6 +528,7 @@ static void sys_cache(struct usnf_net *net, struct ct_sysctl *s)
 	char key[96];
 
 #define NF "net.netfilter.nf_conntrack_"
+	s->acct = stack_sysctl_ptr(net, NF "acct");
 	s->checksum = stack_sysctl_ptr(net, NF "checksum");
 	s->loose = stack_sysctl_ptr(net, NF "tcp_loose");
 	s->liberal = stack_sysctl_ptr(net, NF "tcp_be_liberal");

@@ -14,6 +14,7 @@ struct ct_defrag;
 
 /* Cached sysctls (stable pointers into the stack's sysctl table). */
 struct ct_sysctl {
+	const int *acct;
 	const int *checksum, *loose, *liberal, *max, *max_retrans, *ignore_invalid_rst;
 	const int *udp, *udp_stream, *icmp, *icmpv6, *generic;
 	const int *tcp[CT_TCP_TIMEOUT_MAX];

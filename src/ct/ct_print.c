@@ -52,9 +52,15 @@ void ct_conn_format_opts(const struct usnf_net *net, const struct ct_conn *c, bo
 	if (o->proto == 6)
 		sb_addf(out, "%s ", ct_tcp_state_name(c->tcp.state));
 	put_tuple(o, out);
+	if (c->acct)
+		sb_addf(out, "packets=%llu bytes=%llu ", (unsigned long long)c->pkts[0],
+			(unsigned long long)c->bytes[0]);
 	if (!(c->status & CT_S_SEEN_REPLY))
 		sb_add(out, "[UNREPLIED] ");
 	put_tuple(&c->node[1].t, out);
+	if (c->acct)
+		sb_addf(out, "packets=%llu bytes=%llu ", (unsigned long long)c->pkts[1],
+			(unsigned long long)c->bytes[1]);
 	if (c->status & CT_S_ASSURED)
 		sb_add(out, "[ASSURED] ");
 	sb_addf(out, "mark=%u ", c->mark);

@@ -3,6 +3,7 @@
 
 #include "pkt/csum.h"
 #include "stack/stack_int.h"
+#include "ct/ct.h"
 
 #define ICMP_ECHOREPLY 0
 #define ICMP_DEST_UNREACH 3
@@ -262,6 +263,7 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 	memcpy(ic + 2, &c, 2);
 	ip4_hdr_put(net, h, (unsigned int)optlen, tos, (uint16_t)p->len, false,
 		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
+	ct_attach(net, p, old);        /* icmp_glue_bits(): nf_ct_attach() */
 	ipv4_local_out(net, p);
 }
 
@@ -479,6 +481,10 @@ static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_
 	memcpy(t + 16, &c, 2);
 	ip4_hdr_put(net, h, (unsigned int)optlen, tos, (uint16_t)p->len, true, ttl, IPPROTO_TCP_,
 		    saddr, daddr);
+	/* nf_send_reset() (the path without echoed options) attaches the RST to the
+	 * offending packet's connection (nf_ct_attach); a closed local port's RST is not. */
+	if (!echo_opts)
+		ct_attach(net, p, old);
 	ipv4_local_out(net, p);
 }
 

@@ -4,6 +4,7 @@
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "stack/stack_int.h"
+#include "ct/ct.h"
 
 #define ICMPV6_ECHO_REQUEST 128
 #define ICMPV6_ECHO_REPLY 129
@@ -149,6 +150,7 @@ void icmp6_send(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 		    daddr);
 	l4_csum6(h, ic, 8 + len, IPPROTO_ICMPV6_, 2);
 	p->oif = oif;
+	ct_attach(net, p, old);        /* icmp_glue_bits(): nf_ct_attach() */
 	ipv6_local_out(net, p);
 }
 
@@ -511,7 +513,7 @@ void ndisc_send_redirect(struct usnf_net *net, const struct pkt *old, const stru
 /* ---- TCP resets ---- */
 
 static void tcp6_reset_build(struct usnf_net *net, const struct pkt *old, uint32_t thoff,
-			     uint8_t tclass, int oif)
+			     uint8_t tclass, int oif, bool nf)
 {
 	const uint8_t *ip6 = pkt_network(old), *th = pkt_at(old, thoff);
 	uint32_t l4 = old->net_off + 40 + rd16(ip6 + 4) - thoff;
@@ -541,6 +543,9 @@ static void tcp6_reset_build(struct usnf_net *net, const struct pkt *old, uint32
 	ip6_hdr_put(h, tclass, 20, IPPROTO_TCP_, hoplimit6(net, daddr, oif), saddr, daddr);
 	l4_csum6(h, t, 20, IPPROTO_TCP_, 16);
 	p->oif = oif;
+	/* nf_send_reset6() attaches the RST to the connection (nf_ct_attach). */
+	if (nf)
+		ct_attach(net, p, old);
 	ipv6_local_out(net, p);
 }
 
@@ -554,7 +559,7 @@ void tcp6_send_reset(struct usnf_net *net, const struct pkt *old)
 	if (pkt_at(old, old->trans_off)[13] & 0x04 || old->rt_type != RTN_LOCAL)
 		return;
 	tcp6_reset_build(net, old, old->trans_off, tclass & 0xfc,
-			 a6_linklocal(ip6 + 8) ? old->iif : 0);
+			 a6_linklocal(ip6 + 8) ? old->iif : 0, false);
 }
 
 /* nf_send_reset6(): REJECT --reject-with tcp-reset over IPv6. */
@@ -580,5 +585,6 @@ void stack_send_reset6(struct usnf_net *net, const struct pkt *oldpkt, int hook)
 	if (csum_l4(oldpkt, (uint32_t)off, l4,
 		    csum_pseudo6(ip6 + 8, ip6 + 24, IPPROTO_TCP_, l4)) != 0)
 		return;
-	tcp6_reset_build(net, oldpkt, (uint32_t)off, 0, a6_linklocal(ip6 + 8) ? oldpkt->iif : 0);
+	tcp6_reset_build(net, oldpkt, (uint32_t)off, 0, a6_linklocal(ip6 + 8) ? oldpkt->iif : 0,
+			 true);
 }

@@ -5,6 +5,7 @@
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "stack/stack_int.h"
+#include "ct/ct.h"
 
 #define IP_DF 0x4000
 #define IP_MF 0x2000
@@ -302,7 +303,11 @@ static void ipv4_finish_output(struct usnf_net *net, struct pkt *p, const struct
 {
 	const uint8_t *iph = pkt_network(p);
 	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
+	uint32_t fmax = ct_frag_max_size(p);
 
+	/* ip_do_fragment(): conntrack-reassembled datagrams leave at their original sizes. */
+	if (fmax && fmax < mtu)
+		mtu = fmax;
 	if (p->len > mtu) {
 		if (rd16(iph + 6) & IP_DF) {
 			/* ip_fragment(): DF set and too big (a local packet): frag needed. */

@@ -4,6 +4,7 @@
 #include "pkt/csum.h"
 #include "pkt/parse.h"
 #include "stack/stack_int.h"
+#include "ct/ct.h"
 
 #define NEXTHDR_HOP 0
 #define NEXTHDR_ROUTING 43
@@ -222,7 +223,7 @@ static void ipv6_fragment(struct usnf_net *net, struct pkt *p, const struct usnf
 	uint32_t left = p->len - 40, off = 0, room = (mtu - 48) & ~7u;
 	uint32_t id = stk(net)->frag6_id++;
 
-	if (pkt_ipv6_is_exthdr(ip6[6]) || mtu < 1280) {
+	if (pkt_ipv6_is_exthdr(ip6[6]) || (mtu < 1280 && !ct_frag_max_size(p))) {
 		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
 		return;
 	}
@@ -266,9 +267,13 @@ static void ipv6_output(struct usnf_net *net, struct pkt *p, const struct usnf_i
 		return;
 	}
 	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
+	uint32_t fmax = ct_frag_max_size(p);
 
+	/* ip6_fragment(): never fragments larger than those conntrack reassembled. */
+	if (fmax && fmax < mtu)
+		mtu = fmax;
 	if (p->len > mtu) {
-		if (p->local_out)
+		if (p->local_out || fmax)
 			ipv6_fragment(net, p, out, mtu);
 		else
 			stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);

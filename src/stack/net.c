@@ -6,6 +6,7 @@
 #include "hook/hook_core.h"
 #include "pkt/parse.h"
 #include "stack/stack_int.h"
+#include "ct/ct.h"
 #include "xt/xt.h"
 
 #define NET_POOL_PKTS 512u
@@ -53,6 +54,7 @@ void usnf_net_destroy(struct usnf_net *net)
 	if (!net)
 		return;
 	xt_net_exit(net);
+	ct_net_exit(net);
 	stack_net_exit(net);
 	route_net_exit(net);
 	hook_net_exit(net);

@@ -146,7 +146,7 @@ void xt_rule_put(struct xt_rule *r);                    /* accepts NULL */
 /* Append a match with zeroed+init'ed data; returns its data or NULL (-ENOMEM). */
 void *xt_rule_add_match(struct xt_rule *r, const struct xt_match_ops *ops);
 void *xt_rule_set_target(struct xt_rule *r, const struct xt_target_ops *ops);
-/* A copy (fresh counters and state; extension data copied bytewise). */
+/* A copy (fresh counters and state; the usersize part of extension data copied). */
 struct xt_rule *xt_rule_clone(const struct xt_rule *r);
 /* Same rule as iptables compares them for -D/-C (not counters). */
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);

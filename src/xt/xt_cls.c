@@ -6,18 +6,6 @@
 
 #include "xt/xt_cls.h"
 
-/*
- * The leading fields of the tcp and udp matches' private data (xt/ext/tcp.c and
- * udp.c, which mirror struct xt_tcp / xt_udp of the kernel): port ranges first,
- * then the inversion flags.  Checked against ops->size before use; a mismatch only
- * costs the port pruning, never correctness.
- */
-struct xt_cls_tcp { uint16_t spts[2], dpts[2]; uint8_t option, flg_mask, flg_cmp, invflags;
-		    uint8_t seen; };
-struct xt_cls_udp { uint16_t spts[2], dpts[2]; uint8_t invflags; };
-#define XT_CLS_INV_SRCPT 0x01
-#define XT_CLS_INV_DSTPT 0x02
-
 /* A field's allowed values for one rule: up to two ranges (an inverted one). */
 struct xt_cls_range { uint64_t lo, hi; };
 struct xt_cls_rf {
@@ -158,7 +146,8 @@ static bool xt_cls_pure(const char *name)
 	return false;
 }
 
-/* The ports of rule r's first tcp/udp match, if it may prune. */
+/* The ports of rule r's first match that states them (ops->l4_ports, for the
+ * protocol the rule's -p names), if only pure matches come before it. */
 static void rf_ports(struct xt_cls_rf *sp, struct xt_cls_rf *dp, const struct xt_rule *r,
 		     bool v6)
 {
@@ -170,28 +159,18 @@ static void rf_ports(struct xt_cls_rf *sp, struct xt_cls_rf *dp, const struct xt
 		return;
 	for (m = 0; m < r->nmatches; m++) {
 		const struct xt_match_ops *ops = r->matches[m].ops;
-		const uint16_t *spts, *dpts;
-		uint8_t inv;
+		struct xt_l4_ports p;
 
-		if (strcmp(ops->name, "tcp") == 0 && r->ip.proto == 6 &&
-		    ops->size == sizeof(struct xt_cls_tcp)) {
-			const struct xt_cls_tcp *d = r->matches[m].data;
-
-			spts = d->spts, dpts = d->dpts, inv = d->invflags;
-		} else if (strcmp(ops->name, "udp") == 0 && r->ip.proto == 17 &&
-			   ops->size == sizeof(struct xt_cls_udp)) {
-			const struct xt_cls_udp *d = r->matches[m].data;
-
-			spts = d->spts, dpts = d->dpts, inv = d->invflags;
-		} else {
+		if (!ops->l4_ports || !ops->proto || r->ip.proto != ops->proto ||
+		    !ops->l4_ports(r->matches[m].data, &p)) {
 			if (!xt_cls_pure(ops->name))
 				return;
 			continue;
 		}
-		if (spts[0] > spts[1] || dpts[0] > dpts[1])
+		if (p.sport[0] > p.sport[1] || p.dport[0] > p.dport[1])
 			return;
-		rf_range(sp, spts[0], spts[1], 0xffff, inv & XT_CLS_INV_SRCPT);
-		rf_range(dp, dpts[0], dpts[1], 0xffff, inv & XT_CLS_INV_DSTPT);
+		rf_range(sp, p.sport[0], p.sport[1], 0xffff, p.sinv);
+		rf_range(dp, p.dport[0], p.dport[1], 0xffff, p.dinv);
 		if (sp->n == 1 && sp->r[0].lo == 0 && sp->r[0].hi == 0xffff)
 			rf_wild(sp);
 		if (dp->n == 1 && dp->r[0].lo == 0 && dp->r[0].hi == 0xffff)

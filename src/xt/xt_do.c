@@ -154,6 +154,13 @@ static unsigned int xt_std_verdict(uint8_t v)
 	}
 }
 
+/* skb->len as ADD_COUNTER() reads it at each counter: the packet's length now, from
+ * the network header on, which a mangling target (TCPMSS) may have changed. */
+static inline uint32_t xt_pkt_len(const struct pkt *pkt)
+{
+	return pkt_end(pkt) - pkt->net_off;
+}
+
 struct xt_frame {
 	unsigned int chain;
 	unsigned int next;
@@ -194,7 +201,6 @@ static unsigned int xt_traverse(const struct xt_table *t, struct pkt *pkt,
 	struct xt_cls_key key;
 	struct xt_cls_cursor cur = { 0 };
 	unsigned int sp = 0, ci, i = 0;
-	uint32_t len = pkt_end(pkt) - pkt->net_off;
 	bool v6 = t->family == XT_FAMILY_V6;
 	struct xt_action par = {
 		.net = st->net, .state = st, .thoff = pkt->trans_off,
@@ -221,7 +227,7 @@ static unsigned int xt_traverse(const struct xt_table *t, struct pkt *pkt,
 			if (c->hook >= 0) {
 				/* The policy: the built-in chain's underflow. */
 				c->pkts++;
-				c->bytes += len;
+				c->bytes += xt_pkt_len(pkt);
 				xt_trace_nf(t, c, "policy", c->nrules + 1, pkt, st);
 				xt_trace_simple(USNF_TRACE_POLICY, t, c, c->policy, pkt, st);
 				return c->policy;
@@ -239,7 +245,7 @@ static unsigned int xt_traverse(const struct xt_table *t, struct pkt *pkt,
 		if (!matched)
 			goto next;
 		r->pkts++;
-		r->bytes += len;
+		r->bytes += xt_pkt_len(pkt);
 		xt_trace_nf(t, c, "rule", i + 1, pkt, st);
 		switch (r->verdict) {
 		case XT_RV_NONE:

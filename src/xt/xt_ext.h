@@ -112,11 +112,22 @@ struct xt_action {
 #define XT_PRINT_NUMERIC 0x01       /* -n */
 #define XT_PRINT_VERBOSE 0x02       /* -v */
 
+/* A match's port condition as plain inclusive ranges (xt_match_ops.l4_ports). */
+struct xt_l4_ports {
+	uint16_t sport[2], dport[2];
+	bool sinv, dinv;                /* the port must lie outside the range */
+};
+
 struct xt_match_ops {
 	const char *name;               /* "tcp", "multiport", ... */
 	uint8_t revision;
 	uint8_t family;                 /* enum xt_ext_family */
 	uint32_t size;                  /* bytes of private data, zeroed, then init() */
+	/* Leading bytes of the data that define the rule (the kernel's .usersize):
+	 * compared for -D/-C/-R and copied into a new rule; what follows is runtime
+	 * state (limit's tokens, quota's budget left), left as init() made it.
+	 * 0: all of size. */
+	uint32_t usersize;
 	const struct xt_opt *opts;
 	/* Hook restriction (0: any) and required table (NULL: any), as the kernel's
 	 * struct xt_match .hooks/.table; proto: required -p (0: any). */
@@ -129,7 +140,10 @@ struct xt_match_ops {
 	int (*parse)(void *data, int id, const char *arg, bool invert, struct xt_parse *ps);
 	/* After all options (iptables' x6_fcheck): missing/conflicting options. */
 	int (*final_check)(void *data, struct xt_parse *ps);
-	/* The kernel's checkentry: table/hook/proto restrictions, ranges. */
+	/* The kernel's checkentry: table/hook/proto restrictions, ranges.  Returns 0,
+	 * the kernel's negative errno (printed as iptables-nft frames it: "RULE_APPEND
+	 * failed (strerror): rule in chain X"; not run for -C/-D, which compare in user
+	 * space), or -1 after xt_parse_error() for a refusal iptables makes itself. */
 	int (*check)(const void *data, struct xt_parse *ps);
 	/* iptables-save / -S form: appended after " -m name", each option with a
 	 * leading space ("  --dport 22" style spacing exactly as iptables prints). */
@@ -140,6 +154,11 @@ struct xt_match_ops {
 	/* Evaluate; data is mutable for stateful matches (limit, quota, statistic). */
 	bool (*match)(const struct pkt *pkt, void *data, struct xt_action *par);
 	void (*destroy)(void *data);
+	/* Optional, for the rule classifier (xt_cls.c): when the match can only match
+	 * packets of protocol `proto` whose ports lie in these ranges, fill *p and
+	 * return true (other conditions may remain: the rule is still evaluated);
+	 * false when the match cannot be summarised so. */
+	bool (*l4_ports)(const void *data, struct xt_l4_ports *p);
 };
 
 struct xt_target_ops {
@@ -147,6 +166,7 @@ struct xt_target_ops {
 	uint8_t revision;
 	uint8_t family;
 	uint32_t size;
+	uint32_t usersize;              /* as in struct xt_match_ops */
 	const struct xt_opt *opts;
 	unsigned int hooks;
 	const char *table;
@@ -163,6 +183,16 @@ struct xt_target_ops {
 	unsigned int (*target)(struct pkt *pkt, void *data, struct xt_action *par);
 	void (*destroy)(void *data);
 };
+
+/* The bytes of an extension's data that identify a rule (usersize or size). */
+static inline uint32_t xt_match_usersize(const struct xt_match_ops *o)
+{
+	return o->usersize ? o->usersize : o->size;
+}
+static inline uint32_t xt_target_usersize(const struct xt_target_ops *o)
+{
+	return o->usersize ? o->usersize : o->size;
+}
 
 /* Registry lookup by name and family (the newest revision the family has). */
 const struct xt_match_ops *xt_match_find(const char *name, enum xt_family fam);

@@ -197,14 +197,14 @@ struct xt_rule *xt_rule_clone(const struct xt_rule *r)
 
 		if (!d)
 			goto err;
-		memcpy(d, r->matches[i].data, r->matches[i].ops->size);
+		memcpy(d, r->matches[i].data, xt_match_usersize(r->matches[i].ops));
 	}
 	if (r->target) {
 		void *d = xt_rule_set_target(n, r->target);
 
 		if (!d)
 			goto err;
-		memcpy(d, r->tdata, r->target->size);
+		memcpy(d, r->tdata, xt_target_usersize(r->target));
 	}
 	return n;
 err:
@@ -224,10 +224,11 @@ bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b)
 	for (i = 0; i < a->nmatches; i++) {
 		const struct xt_entry_match *ma = &a->matches[i], *mb = &b->matches[i];
 
-		if (ma->ops != mb->ops || memcmp(ma->data, mb->data, ma->ops->size))
+		if (ma->ops != mb->ops ||
+		    memcmp(ma->data, mb->data, xt_match_usersize(ma->ops)))
 			return false;
 	}
-	return !a->target || memcmp(a->tdata, b->tdata, a->target->size) == 0;
+	return !a->target || memcmp(a->tdata, b->tdata, xt_target_usersize(a->target)) == 0;
 }
 
 const char *xt_rule_target_name(const struct xt_rule *r)

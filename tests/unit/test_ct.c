@@ -15,6 +15,7 @@
 
 #include <usnf/net.h>
 
+#include "cli/cli.h"
 #include "ct/ct_int.h"
 #include <arpa/inet.h>
 
@@ -273,11 +274,132 @@ static void test_tcp_handshake(void **state)
 	usnf_net_destroy(h.net);
 }
 
+/* nf_conntrack_max: a full table drops unassured entries near the new tuple's bucket
+ * (early_drop()), and refuses the new one when only assured entries are there. */
+static void test_table_full(void **state)
+{
+	struct usnf_net *net;
+	struct ct_tuple t, n;
+	struct ct_conn *c;
+	uint32_t want;
+	int err;
+
+	(void)state;
+	assert_int_equal(usnf_net_create(&net), 0);
+	assert_int_equal(ct_net_get(net), 0);
+	assert_int_equal(usnf_sysctl_set(net, "net.netfilter.nf_conntrack_max", "2"), 0);
+	usnf_net_set_clock(net, CT_NS_PER_S);
+	memset(&t, 0, sizeof(t));
+	t.l3 = USNF_NFPROTO_IPV4;
+	t.proto = 17;
+	t.src[0] = 10, t.dst[0] = 10, t.dst[3] = 1;
+	t.sport = 1, t.dport = 53;
+	assert_non_null(ct_conn_insert(net, &t, 30, &err));
+	want = ct_tuple_hash(net->ct, &t) & (net->ct->nbuckets - 1);
+	/* A second tuple in the same bucket, then a third one: table full. */
+	n = t;
+	for (n.sport = 2;; n.sport++)
+		if ((ct_tuple_hash(net->ct, &n) & (net->ct->nbuckets - 1)) == want)
+			break;
+	c = ct_conn_insert(net, &n, 30, &err);
+	assert_non_null(c);
+	c->status |= CT_S_ASSURED;
+	for (n.sport++;; n.sport++)
+		if ((ct_tuple_hash(net->ct, &n) & (net->ct->nbuckets - 1)) == want)
+			break;
+	assert_non_null(ct_conn_insert(net, &n, 30, &err));     /* t was early-dropped */
+	assert_null(ct_lookup(net, &t, NULL));
+	assert_int_equal(ct_count(net), 2);
+	/* Only assured entries left near the bucket: the new one is refused. */
+	ct_lookup(net, &n, NULL)->status |= CT_S_ASSURED;
+	for (n.sport++;; n.sport++)
+		if ((ct_tuple_hash(net->ct, &n) & (net->ct->nbuckets - 1)) == want)
+			break;
+	assert_null(ct_conn_insert(net, &n, 30, &err));
+	assert_int_equal(err, -ENOMEM);
+	ct_net_exit(net);
+	usnf_net_destroy(net);
+}
+
+static int cli(struct usnf_net *net, const char *line, struct strbuf *out, struct strbuf *err)
+{
+	char buf[256], *argv[32], *save = NULL;
+	struct cli_ctx ctx = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
+	int argc = 0, rc;
+
+	strcpy(buf, line);
+	for (char *t = strtok_r(buf, " ", &save); t && argc < 31; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	rc = cli_run(&ctx, argc, argv);
+	sb_reset(out);
+	sb_reset(err);
+	sb_add(out, sb_str(&ctx.out));
+	sb_add(err, sb_str(&ctx.err));
+	sb_release(&ctx.out);
+	sb_release(&ctx.err);
+	return rc;
+}
+
+/* conntrack -L/-D/-F/-C in conntrack-tools 1.4.7's words. */
+static void test_cli(void **state)
+{
+	struct usnf_net *net;
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	struct ct_tuple t;
+	int e;
+
+	(void)state;
+	assert_int_equal(usnf_net_create(&net), 0);
+	usnf_net_set_clock(net, 10 * CT_NS_PER_S);
+	memset(&t, 0, sizeof(t));
+	t.l3 = USNF_NFPROTO_IPV4;
+	t.proto = 17;
+	t.src[0] = 127, t.src[3] = 1, t.dst[0] = 127, t.dst[3] = 1;
+	t.sport = 60275, t.dport = 999;
+	assert_non_null(ct_conn_insert(net, &t, 29, &e));
+	t.l3 = USNF_NFPROTO_IPV6;
+	memset(t.src, 0, 16), memset(t.dst, 0, 16);
+	t.src[15] = 1, t.dst[15] = 1;
+	t.sport = 42863, t.dport = 998;
+	assert_non_null(ct_conn_insert(net, &t, 29, &e));
+	assert_int_equal(cli(net, "conntrack -L -f ipv4 -o extended", &out, &err), 0);
+	assert_string_equal(sb_str(&out),
+		"ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=60275 dport=999 "
+		"[UNREPLIED] src=127.0.0.1 dst=127.0.0.1 sport=999 dport=60275 mark=0 use=1\n");
+	assert_string_equal(sb_str(&err),
+		"conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.\n");
+	assert_int_equal(cli(net, "conntrack -C", &out, &err), 0);
+	assert_string_equal(sb_str(&out), "2\n");
+	assert_int_equal(cli(net, "conntrack -D -s 1.2.3.4", &out, &err), 1);
+	assert_string_equal(sb_str(&err),
+		"conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n");
+	assert_int_equal(cli(net, "conntrack -D -f ipv6", &out, &err), 0);
+	assert_string_equal(sb_str(&out),
+		"udp      17 29 src=::1 dst=::1 sport=42863 dport=998 [UNREPLIED] src=::1 dst=::1 "
+		"sport=998 dport=42863 mark=0 use=1\n");
+	assert_int_equal(cli(net, "conntrack -L -o xyz", &out, &err), 2);
+	assert_string_equal(sb_str(&err),
+		"conntrack v1.4.7 (conntrack-tools): Bad parameter `xyz'\n"
+		"Try `conntrack -h' or 'conntrack --help' for more information.\n");
+	assert_int_equal(cli(net, "conntrack -F", &out, &err), 0);
+	assert_string_equal(sb_str(&err),
+		"conntrack v1.4.7 (conntrack-tools): connection tracking table has been emptied.\n");
+	assert_int_equal(cli(net, "conntrack -C", &out, &err), 0);
+	assert_string_equal(sb_str(&out), "0\n");
+	sb_release(&out);
+	sb_release(&err);
+	ct_net_exit(net);
+	usnf_net_destroy(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_vs_reference),
 		cmocka_unit_test(test_tcp_handshake),
+		cmocka_unit_test(test_table_full),
+		cmocka_unit_test(test_cli),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,69 @@ static void test_counters_survive_edits_and_zero(void **state)
 	pkt_free(p);
 }
 
+/* ADD_COUNTER(skb->len) at each counter: after TCPMSS adds its option (4 bytes),
+ * the later rules and the policy count the longer packet. */
+static void test_counters_count_current_length(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt *p = tcp4(f, 80, 40);
+	const struct xt_table *t;
+	struct usnf_hook_state st = { .hook = USNF_INET_FORWARD, .pf = USNF_NFPROTO_IPV4,
+				      .net = f->net };
+
+	assert_int_equal(cmd(f, "iptables -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS "
+			     "--set-mss 1000"), 0);
+	assert_int_equal(cmd(f, "iptables -A FORWARD -p tcp"), 0);
+	t = xt_table_get(f->net, XT_FAMILY_V4, XT_TABLE_FILTER);
+	assert_int_equal(xt_do_table(t, p, &st), USNF_ACCEPT);
+	assert_int_equal(p->len, 44);
+	assert_int_equal(chain(f, "FORWARD")->rules[0]->bytes, 40);
+	assert_int_equal(chain(f, "FORWARD")->rules[1]->bytes, 44);
+	assert_int_equal(chain(f, "FORWARD")->bytes, 44);
+	pkt_free(p);
+}
+
+/* -C/-D compare only what defines a rule (.usersize), not the running state of
+ * limit, quota and statistic; a new rule starts with fresh state. */
+static void test_stateful_rules_found_after_traffic(void **state)
+{
+	static const char *const rules[] = {
+		"-m quota --quota 100 -j ACCEPT",
+		"-m limit --limit 1/hour --limit-burst 1 -j ACCEPT",
+		"-m statistic --mode nth --every 3 --packet 1 -j ACCEPT",
+		"-m statistic --mode random --probability 0.5 -j ACCEPT",
+	};
+	struct fixture *f = *state;
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		struct pkt *p = tcp4(f, 80, 60);
+
+		snprintf(line, sizeof(line), "iptables -A INPUT %s", rules[i]);
+		assert_int_equal(cmd(f, line), 0);
+		assert_int_equal(cmd(f, "iptables -P INPUT DROP"), 0);
+		run_input(f, p);
+		run_input(f, p);
+		run_input(f, p);
+		snprintf(line, sizeof(line), "iptables -C INPUT %s", rules[i]);
+		assert_int_equal(cmd(f, line), 0);
+		snprintf(line, sizeof(line), "iptables -D INPUT %s", rules[i]);
+		assert_int_equal(cmd(f, line), 0);
+		assert_int_equal(chain(f, "INPUT")->nrules, 0);
+		pkt_free(p);
+	}
+	/* A fresh quota rule: 100 bytes pass one 60-byte packet, not two. */
+	{
+		struct pkt *p = tcp4(f, 80, 60);
+
+		assert_int_equal(cmd(f, "iptables -A INPUT -m quota --quota 100 -j ACCEPT"), 0);
+		assert_int_equal(run_input(f, p), USNF_ACCEPT);
+		assert_int_equal(run_input(f, p), USNF_DROP);
+		pkt_free(p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +327,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hotdrop_short_tcp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop_rejected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_survive_edits_and_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_count_current_length, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stateful_rules_found_after_traffic, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

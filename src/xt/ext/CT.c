@@ -1,8 +1,8 @@
 /*
  * CT, NOTRACK: attach a conntrack template (zone) or untrack the packet
  * (xt_CT revision 2 and its NOTRACK alias, libxt_CT.c of iptables 1.8.9).
- * Helpers are not implemented: --helper is refused as by a kernel without the
- * helper module (checkentry fails).
+ * --helper assigns one of the kernel's helper names to new connections (shown by
+ * conntrack -L); the helpers' expectations are not implemented yet.
  */
 #include <string.h>
 
@@ -115,7 +115,30 @@ static int ct_tg_final_check(void *data, struct xt_parse *ps)
 	memset(&t->tmpl, 0, sizeof(t->tmpl));
 	t->tmpl.status = CT_S_TEMPLATE | CT_S_CONFIRMED;
 	t->tmpl.node[0].t.zone = t->zone;
+	memcpy(t->tmpl.helper, t->helper, sizeof(t->tmpl.helper));
 	return 0;
+}
+
+/* The helpers a kernel registers: name, L4 protocol, families (1 v4, 2 v6). */
+static const struct { const char *name; uint8_t proto; uint8_t fams; } ct_helpers[] = {
+	{ "ftp", 6, 3 }, { "tftp", 17, 3 }, { "irc", 6, 1 }, { "sip", 17, 3 }, { "sip", 6, 3 },
+	{ "amanda", 17, 3 }, { "netbios-ns", 17, 1 }, { "snmp", 17, 1 }, { "pptp", 6, 1 },
+	{ "sane", 6, 3 }, { "RAS", 17, 3 }, { "Q.931", 6, 3 },
+};
+
+/* xt_ct_set_helper(): the rule's -p must name the helper's protocol. */
+static bool ct_helper_exists(const char *name, const struct xt_parse *ps)
+{
+	const struct xt_rule *r = ps->rule;
+	uint8_t fam = ps->family == XT_FAMILY_V6 ? 2 : 1;
+
+	if (!r || !r->ip.proto || (r->ip.invflags & XT_INV_PROTO))
+		return false;
+	for (size_t i = 0; i < sizeof(ct_helpers) / sizeof(ct_helpers[0]); i++)
+		if (!strcmp(ct_helpers[i].name, name) && ct_helpers[i].proto == r->ip.proto &&
+		    (ct_helpers[i].fams & fam))
+			return true;
+	return false;
 }
 
 /* xt_ct_tg_check(): a template needs conntrack; a helper must exist. */
@@ -125,7 +148,7 @@ static int ct_tg_check(const void *data, struct xt_parse *ps)
 
 	if (t->flags & CT_F_NOTRACK)
 		return 0;
-	if (t->helper[0])
+	if (t->helper[0] && !ct_helper_exists(t->helper, ps))
 		return -1;
 	if (!ps->net)
 		return 0;

@@ -33,11 +33,11 @@ static int ext_fcheck2(struct xt_parse *ps, const char *ext, const struct xt_opt
 	uint32_t ef = EXT_F(e->id), of = EXT_F(other);
 
 	if ((e->also & of) && !(xflags & of))
-		return xt_parse_error(ps, "%s: option \"--%s\" also requires \"--%s\".", ext,
+		return xt_parse_error(ps, "%s: option \"--%s\" also requires \"--%s\".\n", ext,
 				      ext_opt_name(opts, e->id), ext_opt_name(opts, (int)other));
 	if (!(e->excl & of) || (xflags & (ef | of)) != (ef | of))
 		return 0;
-	return xt_parse_error(ps, "%s: option \"--%s\" cannot be used together with \"--%s\".",
+	return xt_parse_error(ps, "%s: option \"--%s\" cannot be used together with \"--%s\".\n",
 			      ext, ext_opt_name(opts, e->id), ext_opt_name(opts, (int)other));
 }
 
@@ -54,7 +54,7 @@ int ext_fcheck(struct xt_parse *ps, const char *ext, const struct xt_opt *opts,
 		if (!e || strcmp(ext_opt_name(opts, o->id), o->name) != 0)
 			continue;
 		if (e->mand && !(xflags & EXT_F(e->id)))
-			return xt_parse_error(ps, "%s: option \"--%s\" must be specified", ext,
+			return xt_parse_error(ps, "%s: option \"--%s\" must be specified\n", ext,
 					      o->name);
 		if (!(xflags & EXT_F(e->id)))
 			continue;

@@ -133,8 +133,6 @@ static int limit_final_check(void *data, struct xt_parse *ps)
 	unit = limit_rates[u].mult / LIMIT_SCALE;
 	l->cost = unit * LIMIT_NSEC / rate;
 	l->tokens_max = l->cost * l->burst;
-	l->tokens = l->tokens_max;
-	l->started = false;
 	return 0;
 }
 
@@ -177,9 +175,11 @@ static bool limit_match(const struct pkt *pkt, void *data, struct xt_action *par
 	uint64_t now = ext_now_ns(par), tokens;
 
 	if (!l->started) {
-		/* The kernel stamps `last` when the rule is created; the bucket is
-		 * full then and capped, so starting the clock now is the same. */
+		/* The kernel fills the bucket and stamps `last` when the rule is
+		 * created; the bucket is capped, so starting at first use is the same.
+		 * Done here so that a rule's data past usersize may start zeroed. */
 		l->started = true;
+		l->tokens = l->tokens_max;
 		l->last = now;
 	}
 	tokens = l->tokens + (now - l->last);
@@ -198,6 +198,7 @@ const struct xt_match_ops xt_match_limit = {
 	.name = "limit",
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct limit_info),
+	.usersize = offsetof(struct limit_info, tokens),
 	.opts = limit_opts,
 	.init = limit_init,
 	.parse = limit_parse,

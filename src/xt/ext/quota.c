@@ -13,6 +13,7 @@ struct quota_info {
 	uint64_t quota;
 	/* state */
 	uint64_t left;
+	bool started;
 };
 
 static const struct xt_opt quota_opts[] = {
@@ -44,7 +45,6 @@ static int quota_final_check(void *data, struct xt_parse *ps)
 	uint32_t xflags = q->xflags;
 
 	q->xflags = 0;
-	q->left = q->quota;     /* quota_mt_check(): priv->quota = info->quota */
 	return ext_fcheck(ps, "quota", quota_opts, quota_fc, xflags);
 }
 
@@ -71,6 +71,12 @@ static bool quota_match(const struct pkt *pkt, void *data, struct xt_action *par
 	bool ret = q->flags & QUOTA_INVERT;
 	uint32_t len = pkt_end(pkt) - pkt->net_off;
 
+	if (!q->started) {
+		/* quota_mt_check(): priv->quota = info->quota, here at first use so
+		 * that the data past usersize may start zeroed. */
+		q->started = true;
+		q->left = q->quota;
+	}
 	if (q->left >= len) {
 		q->left -= len;
 		ret = !ret;
@@ -84,6 +90,7 @@ const struct xt_match_ops xt_match_quota = {
 	.name = "quota",
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct quota_info),
+	.usersize = offsetof(struct quota_info, left),
 	.opts = quota_opts,
 	.parse = quota_parse,
 	.final_check = quota_final_check,

@@ -105,11 +105,7 @@ static int stat_final_check(void *data, struct xt_parse *ps)
 	if (s->packet > s->every)
 		return xt_parse_error(ps, "the --packet p must be 0 <= p <= n-1");
 	s->count = s->every - s->packet;
-	if (ext_fcheck(ps, "statistic", stat_opts, stat_fc, xflags))
-		return -1;
-	s->cur = s->count;
-	s->rng = 0x9e3779b97f4a7c15ull;         /* fixed seed: runs are reproducible */
-	return 0;
+	return ext_fcheck(ps, "statistic", stat_opts, stat_fc, xflags);
 }
 
 static void stat_save(const void *data, const struct xt_rule *r, struct strbuf *out)
@@ -155,6 +151,13 @@ static bool stat_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	struct stat_info *s = data;
 	bool ret = s->flags & STAT_INVERT;
 
+	if (!s->started) {
+		/* statistic_mt_check(): master->count = info->u.nth.count, here at
+		 * first use so that the data past usersize may start zeroed. */
+		s->started = true;
+		s->cur = s->count;
+		s->rng = 0x9e3779b97f4a7c15ull;         /* fixed seed: reproducible runs */
+	}
 	if (s->mode == STAT_RANDOM) {
 		if ((stat_random(s) & 0x7fffffff) < s->probability)
 			ret = !ret;
@@ -170,6 +173,7 @@ const struct xt_match_ops xt_match_statistic = {
 	.name = "statistic",
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct stat_info),
+	.usersize = offsetof(struct stat_info, cur),
 	.opts = stat_opts,
 	.parse = stat_parse,
 	.final_check = stat_final_check,

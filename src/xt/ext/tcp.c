@@ -329,6 +329,18 @@ static bool tcp_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	return true;
 }
 
+/* The port part of tcp_mt() for the classifier: port_match() on each range. */
+static bool tcp_l4_ports(const void *data, struct xt_l4_ports *p)
+{
+	const struct tcp_data *d = data;
+
+	memcpy(p->sport, d->spts, sizeof(p->sport));
+	memcpy(p->dport, d->dpts, sizeof(p->dport));
+	p->sinv = d->invflags & TCP_INV_SRCPT;
+	p->dinv = d->invflags & TCP_INV_DSTPT;
+	return true;
+}
+
 const struct xt_match_ops xt_match_tcp = {
 	.name = "tcp",
 	.family = XT_EXT_ANY,
@@ -342,4 +354,5 @@ const struct xt_match_ops xt_match_tcp = {
 	.save = tcp_save,
 	.print = tcp_print,
 	.match = tcp_match,
+	.l4_ports = tcp_l4_ports,
 };

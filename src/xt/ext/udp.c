@@ -116,6 +116,18 @@ static bool udp_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	       ((dp >= d->dpts[0] && dp <= d->dpts[1]) != !!(d->invflags & UDP_INV_DSTPT));
 }
 
+/* The port part of udp_mt() for the classifier: port_match() on each range. */
+static bool udp_l4_ports(const void *data, struct xt_l4_ports *p)
+{
+	const struct udp_data *d = data;
+
+	memcpy(p->sport, d->spts, sizeof(p->sport));
+	memcpy(p->dport, d->dpts, sizeof(p->dport));
+	p->sinv = d->invflags & UDP_INV_SRCPT;
+	p->dinv = d->invflags & UDP_INV_DSTPT;
+	return true;
+}
+
 const struct xt_match_ops xt_match_udp = {
 	.name = "udp",
 	.family = XT_EXT_ANY,
@@ -128,4 +140,5 @@ const struct xt_match_ops xt_match_udp = {
 	.save = udp_save,
 	.print = udp_print,
 	.match = udp_match,
+	.l4_ports = udp_l4_ports,
 };
