@@ -22,7 +22,7 @@ static int ip_err(struct cli_ctx *c, int rc, const char *fmt, const char *arg)
 	return rc;
 }
 
-static bool matches(const char *arg, const char *full)
+static bool ip_arg_matches(const char *arg, const char *full)
 {
 	size_t n = strlen(arg);
 
@@ -30,7 +30,7 @@ static bool matches(const char *arg, const char *full)
 }
 
 /* An address with an optional /plen; "default"/"any"/"all" is the zero prefix. */
-static int parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
+static int ip_prefix_parse(const char *s, int *family, uint8_t *addr, int *plen)
 {
 	char buf[64];
 	const char *slash = strchr(s, '/');
@@ -69,7 +69,7 @@ static int parse_prefix(const char *s, int *family, uint8_t *addr, int *plen)
 	return 0;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+static int ip_mac_parse(const char *s, uint8_t mac[6])
 {
 	unsigned int b[6];
 	char tail;
@@ -84,7 +84,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-static int parse_u32(const char *s, uint32_t *out)
+static int ip_u32_parse(const char *s, uint32_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -98,7 +98,7 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-static int find_dev(struct cli_ctx *c, const char *name, int *ifindex)
+static int ip_dev_find(struct cli_ctx *c, const char *name, int *ifindex)
 {
 	int i = usnf_iface_find(c->net, name);
 
@@ -114,7 +114,7 @@ static const struct route_type_name { const char *name; uint8_t type; } route_ty
 	{ "unreachable", RTN_UNREACHABLE }, { "prohibit", RTN_PROHIBIT }, { "throw", RTN_THROW },
 };
 
-static int parse_table(const char *s, uint32_t *t)
+static int ip_table_parse(const char *s, uint32_t *t)
 {
 	if (!strcmp(s, "main"))
 		*t = ROUTE_TABLE_MAIN;
@@ -123,14 +123,14 @@ static int parse_table(const char *s, uint32_t *t)
 	else if (!strcmp(s, "default"))
 		*t = ROUTE_TABLE_DEFAULT;
 	else
-		return parse_u32(s, t);
+		return ip_u32_parse(s, t);
 	return 0;
 }
 
 /* ---- printing as iproute2 does ---- */
 
 /* The DEV of `show [dev] DEV` (NULL: all). */
-static const char *show_dev_arg(int argc, char **argv)
+static const char *ip_show_dev_arg(int argc, char **argv)
 {
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "dev") && i + 1 < argc)
@@ -145,7 +145,7 @@ static const char *show_dev_arg(int argc, char **argv)
  * The link lines of `ip link` / `ip addr` for a device as a veth end without its
  * peer: flags, mtu, qdisc (noqueue once up, noop before), operational state.
  */
-static void print_link(struct cli_ctx *c, const struct usnf_iface *f, bool mode, bool lladdr)
+static void ip_link_print(struct cli_ctx *c, const struct usnf_iface *f, bool mode, bool lladdr)
 {
 	const char *state = !f->up ? "DOWN" : f->loopback ? "UNKNOWN" : "UP";
 
@@ -162,12 +162,12 @@ static void print_link(struct cli_ctx *c, const struct usnf_iface *f, bool mode,
 			f->mac[0], f->mac[1], f->mac[2], f->mac[3], f->mac[4], f->mac[5]);
 }
 
-static const char *addr_str(int family, const uint8_t *a, char *buf)
+static const char *ip_addr_str(int family, const uint8_t *a, char *buf)
 {
 	return inet_ntop(family == AF_INET6_ ? AF_INET6 : AF_INET, a, buf, INET6_ADDRSTRLEN);
 }
 
-static const char *scope_name(uint8_t scope, char *buf)
+static const char *ip_scope_name(uint8_t scope, char *buf)
 {
 	switch (scope) {
 	case ROUTE_SCOPE_UNIVERSE:
@@ -185,7 +185,7 @@ static const char *scope_name(uint8_t scope, char *buf)
 }
 
 /* A secondary IPv4 address: an earlier one on the device has the same subnet. */
-static bool addr4_secondary(struct usnf_net *net, unsigned int idx, const struct route_ifaddr *ia)
+static bool ip_addr4_is_secondary(struct usnf_net *net, unsigned int idx, const struct route_ifaddr *ia)
 {
 	const struct route_ifaddr *o;
 	uint8_t a[16], b[16];
@@ -201,26 +201,26 @@ static bool addr4_secondary(struct usnf_net *net, unsigned int idx, const struct
 	return false;
 }
 
-static void print_addr4(struct cli_ctx *c, const struct usnf_iface *f, const struct route_ifaddr *ia,
+static void ip_addr4_print(struct cli_ctx *c, const struct usnf_iface *f, const struct route_ifaddr *ia,
 			bool secondary)
 {
 	char a[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN], sc[8];
 	static const uint8_t zero[4];
 
 	if (memcmp(ia->addr, ia->local, 4))
-		sb_addf(&c->out, "    inet %s peer %s/%u", addr_str(AF_INET_, ia->local, a),
-			addr_str(AF_INET_, ia->addr, p), ia->plen);
+		sb_addf(&c->out, "    inet %s peer %s/%u", ip_addr_str(AF_INET_, ia->local, a),
+			ip_addr_str(AF_INET_, ia->addr, p), ia->plen);
 	else
-		sb_addf(&c->out, "    inet %s/%u", addr_str(AF_INET_, ia->local, a), ia->plen);
+		sb_addf(&c->out, "    inet %s/%u", ip_addr_str(AF_INET_, ia->local, a), ia->plen);
 	if (memcmp(ia->brd, zero, 4))
-		sb_addf(&c->out, " brd %s", addr_str(AF_INET_, ia->brd, p));
-	sb_addf(&c->out, " scope %s %s%s\n", scope_name(ia->scope, sc), secondary ? "secondary " : "",
+		sb_addf(&c->out, " brd %s", ip_addr_str(AF_INET_, ia->brd, p));
+	sb_addf(&c->out, " scope %s %s%s\n", ip_scope_name(ia->scope, sc), secondary ? "secondary " : "",
 		f->name);
 	sb_add(&c->out, "       valid_lft forever preferred_lft forever\n");
 }
 
 /* ipv6_addr_src_scope(): global (and site) before link before host. */
-static int addr6_rank(const struct route_ifaddr *ia)
+static int ip_addr6_rank(const struct route_ifaddr *ia)
 {
 	return ia->scope == ROUTE_SCOPE_UNIVERSE ? 0 : ia->scope == ROUTE_SCOPE_LINK ? 2 :
 	       ia->scope == ROUTE_SCOPE_HOST ? 3 : 1;
@@ -230,7 +230,7 @@ static int addr6_rank(const struct route_ifaddr *ia)
  * The addresses of f: IPv4 primaries, then secondaries, in the order they were
  * added; IPv6 by scope, the newest first within one (ipv6_link_dev_addr()).
  */
-static void print_addrs(struct cli_ctx *c, const struct usnf_iface *f, int family)
+static void ip_addrs_print(struct cli_ctx *c, const struct usnf_iface *f, int family)
 {
 	const struct route_ifaddr *ia;
 	char a[INET6_ADDRSTRLEN], sc[8];
@@ -238,8 +238,8 @@ static void print_addrs(struct cli_ctx *c, const struct usnf_iface *f, int famil
 	for (int pass = 0; pass < 2 && family != AF_INET6_; pass++)
 		for (unsigned int i = 0; (ia = route_addr_at(c->net, i)); i++)
 			if (ia->family == AF_INET_ && ia->ifindex == f->ifindex &&
-			    addr4_secondary(c->net, i, ia) == (pass == 1))
-				print_addr4(c, f, ia, pass == 1);
+			    ip_addr4_is_secondary(c->net, i, ia) == (pass == 1))
+				ip_addr4_print(c, f, ia, pass == 1);
 	if (family == AF_INET_)
 		return;
 	unsigned int n = 0;
@@ -249,15 +249,15 @@ static void print_addrs(struct cli_ctx *c, const struct usnf_iface *f, int famil
 	for (int rank = 0; rank < 4; rank++)
 		for (unsigned int i = n; i-- > 0;) {
 			ia = route_addr_at(c->net, i);
-			if (ia->family != AF_INET6_ || ia->ifindex != f->ifindex || addr6_rank(ia) != rank)
+			if (ia->family != AF_INET6_ || ia->ifindex != f->ifindex || ip_addr6_rank(ia) != rank)
 				continue;
-			sb_addf(&c->out, "    inet6 %s/%u scope %s \n", addr_str(AF_INET6_, ia->addr, a),
-				ia->plen, scope_name(ia->scope, sc));
+			sb_addf(&c->out, "    inet6 %s/%u scope %s \n", ip_addr_str(AF_INET6_, ia->addr, a),
+				ia->plen, ip_scope_name(ia->scope, sc));
 			sb_add(&c->out, "       valid_lft forever preferred_lft forever\n");
 		}
 }
 
-static bool has_addr(struct usnf_net *net, const struct usnf_iface *f, int family)
+static bool ip_dev_has_addr(struct usnf_net *net, const struct usnf_iface *f, int family)
 {
 	const struct route_ifaddr *ia;
 
@@ -270,18 +270,18 @@ static bool has_addr(struct usnf_net *net, const struct usnf_iface *f, int famil
 /* `ip [-4|-6] addr show [dev] DEV`: with a family, devices without one are left out. */
 static int ip_addr_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
-	const char *dev = show_dev_arg(argc, argv);
+	const char *dev = ip_show_dev_arg(argc, argv);
 	int only = 0, rc;
 
-	if (dev && (rc = find_dev(c, dev, &only)))
+	if (dev && (rc = ip_dev_find(c, dev, &only)))
 		return rc;
 	for (int i = 1; i <= route_iface_max(c->net); i++) {
 		const struct usnf_iface *f = route_iface_get(c->net, i);
 
-		if (!f || (only && only != i) || (o->family && !has_addr(c->net, f, o->family)))
+		if (!f || (only && only != i) || (o->family && !ip_dev_has_addr(c->net, f, o->family)))
 			continue;
-		print_link(c, f, false, !o->family);
-		print_addrs(c, f, o->family);
+		ip_link_print(c, f, false, !o->family);
+		ip_addrs_print(c, f, o->family);
 	}
 	return 0;
 }
@@ -295,7 +295,7 @@ struct route_list {
 	uint32_t table;         /* 0: all */
 };
 
-static void route_collect(void *ctx, const struct route_entry *r)
+static void ip_route_collect(void *ctx, const struct route_entry *r)
 {
 	struct route_list *l = ctx;
 
@@ -313,7 +313,7 @@ static void route_collect(void *ctx, const struct route_entry *r)
 	l->r[l->n++] = r;
 }
 
-static int route_bit(const struct route_entry *r, unsigned int i)
+static int ip_route_bit(const struct route_entry *r, unsigned int i)
 {
 	return (r->dst[i >> 3] >> (7 - (i & 7))) & 1;
 }
@@ -324,7 +324,7 @@ static int route_bit(const struct route_entry *r, unsigned int i)
  * (the 0 branch, the 1 branch, then the node: more specific first, default
  * last).  Routes of one prefix by metric.  Tables: main (254) before local (255).
  */
-static int route_cmp(const void *pa, const void *pb)
+static int ip_route_cmp(const void *pa, const void *pb)
 {
 	const struct route_entry *a = *(const struct route_entry *const *)pa;
 	const struct route_entry *b = *(const struct route_entry *const *)pb;
@@ -333,7 +333,7 @@ static int route_cmp(const void *pa, const void *pb)
 	if (a->table != b->table)
 		return a->table < b->table ? -1 : 1;
 	for (unsigned int i = 0; i < m; i++) {
-		int x = route_bit(a, i), y = route_bit(b, i);
+		int x = ip_route_bit(a, i), y = ip_route_bit(b, i);
 
 		if (x != y)
 			return x - y;
@@ -356,7 +356,7 @@ static int route_cmp(const void *pa, const void *pb)
 	return 0;
 }
 
-static const char *route_type_name(uint8_t t)
+static const char *ip_route_type_name(uint8_t t)
 {
 	for (size_t i = 0; i < sizeof(route_types) / sizeof(route_types[0]); i++)
 		if (route_types[i].type == t)
@@ -364,7 +364,7 @@ static const char *route_type_name(uint8_t t)
 	return "unicast";
 }
 
-static void print_route(struct cli_ctx *c, const struct route_entry *r, bool show_table)
+static void ip_route_print(struct cli_ctx *c, const struct route_entry *r, bool show_table)
 {
 	char a[INET6_ADDRSTRLEN], sc[8];
 	unsigned int full = r->family == AF_INET6_ ? 128 : 32;
@@ -372,15 +372,15 @@ static void print_route(struct cli_ctx *c, const struct route_entry *r, bool sho
 	bool v6 = r->family == AF_INET6_;
 
 	if (r->type != RTN_UNICAST)
-		sb_addf(&c->out, "%s ", route_type_name(r->type));
+		sb_addf(&c->out, "%s ", ip_route_type_name(r->type));
 	if (!r->plen)
 		sb_add(&c->out, "default");
 	else if (r->plen == full)
-		sb_add(&c->out, addr_str(r->family, r->dst, a));
+		sb_add(&c->out, ip_addr_str(r->family, r->dst, a));
 	else
-		sb_addf(&c->out, "%s/%u", addr_str(r->family, r->dst, a), r->plen);
+		sb_addf(&c->out, "%s/%u", ip_addr_str(r->family, r->dst, a), r->plen);
 	if (r->has_gw)
-		sb_addf(&c->out, " via %s", addr_str(r->family, r->gw, a));
+		sb_addf(&c->out, " via %s", ip_addr_str(r->family, r->gw, a));
 	if (dev)
 		sb_addf(&c->out, " dev %s", dev->name);
 	else if (v6)
@@ -398,9 +398,9 @@ static void print_route(struct cli_ctx *c, const struct route_entry *r, bool sho
 	else if (r->proto != ROUTE_PROTO_BOOT && r->proto)
 		sb_addf(&c->out, " proto %u", r->proto);
 	if (!v6 && r->scope != ROUTE_SCOPE_UNIVERSE)
-		sb_addf(&c->out, " scope %s", scope_name(r->scope, sc));
+		sb_addf(&c->out, " scope %s", ip_scope_name(r->scope, sc));
 	if (r->has_src)
-		sb_addf(&c->out, " src %s", addr_str(r->family, r->prefsrc, a));
+		sb_addf(&c->out, " src %s", ip_addr_str(r->family, r->prefsrc, a));
 	if (v6)
 		sb_addf(&c->out, " metric %u", r->metric);
 	else if (r->metric)
@@ -411,7 +411,7 @@ static void print_route(struct cli_ctx *c, const struct route_entry *r, bool sho
 }
 
 /* The subnet-router anycast routes of forwarding devices (local table, metric 0). */
-static void add_anycast_routes(struct cli_ctx *c, struct route_list *l, struct route_entry *store,
+static void ip_route_add_anycast(struct cli_ctx *c, struct route_list *l, struct route_entry *store,
 			       size_t max, size_t *used)
 {
 	const struct route_ifaddr *ia;
@@ -439,7 +439,7 @@ static void add_anycast_routes(struct cli_ctx *c, struct route_list *l, struct r
 		r->table = ROUTE_TABLE_LOCAL;
 		r->oif = ia->ifindex;
 		(*used)++;
-		route_collect(l, r);
+		ip_route_collect(l, r);
 	}
 }
 
@@ -457,20 +457,20 @@ static int ip_route_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char
 
 			if (!strcmp(t, "all") || !strcmp(t, "0"))
 				l.table = 0;
-			else if (parse_table(t, &l.table))
+			else if (ip_table_parse(t, &l.table))
 				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"table\" value is invalid\n", t);
 		}
 	}
-	route_foreach(c->net, l.family, route_collect, &l);
+	route_foreach(c->net, l.family, ip_route_collect, &l);
 	if (l.family == AF_INET6_ && (l.table == 0 || l.table == ROUTE_TABLE_LOCAL)) {
 		any = calloc(64, sizeof(*any));
 		if (any)
-			add_anycast_routes(c, &l, any, 64, &nany);
+			ip_route_add_anycast(c, &l, any, 64, &nany);
 	}
 	if (l.n)
-		qsort(l.r, l.n, sizeof(l.r[0]), route_cmp);
+		qsort(l.r, l.n, sizeof(l.r[0]), ip_route_cmp);
 	for (size_t i = 0; i < l.n; i++)
-		print_route(c, l.r[i], l.table == 0);
+		ip_route_print(c, l.r[i], l.table == 0);
 	free(l.r);
 	free(any);
 	return 0;
@@ -478,7 +478,7 @@ static int ip_route_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char
 
 /* ---- ip neigh show ---- */
 
-static const char *nud_name(uint8_t s)
+static const char *ip_nud_name(uint8_t s)
 {
 	switch (s) {
 	case ROUTE_NUD_INCOMPLETE:
@@ -509,7 +509,7 @@ static int ip_neigh_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char
 	for (int i = 0; i < argc; i++)
 		if (!strcmp(argv[i], "dev") && i + 1 < argc)
 			dev = argv[++i];
-	if (dev && (rc = find_dev(c, dev, &only)))
+	if (dev && (rc = ip_dev_find(c, dev, &only)))
 		return rc;
 	for (int fam = AF_INET_; fam <= AF_INET6_; fam += AF_INET6_ - AF_INET_) {
 		if (o->family && o->family != fam)
@@ -520,13 +520,13 @@ static int ip_neigh_show(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char
 			if (!rc || v.family != fam || !f || (only && only != v.ifindex) ||
 			    v.state == ROUTE_NUD_NOARP)
 				continue;
-			sb_addf(&c->out, "%s ", addr_str(fam, v.addr, a));
+			sb_addf(&c->out, "%s ", ip_addr_str(fam, v.addr, a));
 			if (!only)
 				sb_addf(&c->out, "dev %s ", f->name);
 			if (v.state & ROUTE_NUD_VALID)
 				sb_addf(&c->out, "lladdr %02x:%02x:%02x:%02x:%02x:%02x ", v.mac[0],
 					v.mac[1], v.mac[2], v.mac[3], v.mac[4], v.mac[5]);
-			sb_addf(&c->out, "%s \n", nud_name(v.state));
+			sb_addf(&c->out, "%s \n", ip_nud_name(v.state));
 		}
 	}
 	return 0;
@@ -548,11 +548,11 @@ static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
 		} else if (!strcmp(argv[i], "down")) {
 			up = 0;
 		} else if ((!strcmp(argv[i], "address") || !strcmp(argv[i], "addr")) && i + 1 < argc) {
-			if (parse_mac(argv[++i], mac))
+			if (ip_mac_parse(argv[++i], mac))
 				return ip_err(c, 1, "\"%s\" is invalid lladdr.", argv[i]);
 			have_mac = true;
 		} else if (!strcmp(argv[i], "mtu") && i + 1 < argc) {
-			if (parse_u32(argv[++i], &mtu))
+			if (ip_u32_parse(argv[++i], &mtu))
 				return ip_err(c, 255, "Error: argument \"%s\" is wrong: Invalid \"mtu\" value",
 					      argv[i]);
 			have_mtu = true;
@@ -567,7 +567,7 @@ static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
 	}
 	if (!dev)
 		return ip_err(c, 255, "Not enough information: \"dev\" argument is required.%s", "");
-	if ((rc = find_dev(c, dev, &ifindex)))
+	if ((rc = ip_dev_find(c, dev, &ifindex)))
 		return rc;
 	struct usnf_iface *ifc = route_iface_get(c->net, ifindex);
 
@@ -589,9 +589,9 @@ static int ip_link(struct cli_ctx *c, int argc, char **argv)
 {
 	if (argc < 1)
 		return 0;
-	if (matches(argv[0], "set"))
+	if (ip_arg_matches(argv[0], "set"))
 		return ip_link_set(c, argc - 1, argv + 1);
-	if (matches(argv[0], "add")) {
+	if (ip_arg_matches(argv[0], "add")) {
 		/* ip link add [name] NAME type dummy|veth... : devices are plain Ethernet here. */
 		const char *name = NULL;
 
@@ -613,17 +613,17 @@ static int ip_link(struct cli_ctx *c, int argc, char **argv)
 			return ip_err(c, 2, "Error: Attribute failed policy validation.%s", "");
 		return 0;
 	}
-	if (matches(argv[0], "show") || matches(argv[0], "list")) {
-		const char *dev = show_dev_arg(argc - 1, argv + 1);
+	if (ip_arg_matches(argv[0], "show") || ip_arg_matches(argv[0], "list")) {
+		const char *dev = ip_show_dev_arg(argc - 1, argv + 1);
 		int only = 0, rc;
 
-		if (dev && (rc = find_dev(c, dev, &only)))
+		if (dev && (rc = ip_dev_find(c, dev, &only)))
 			return rc;
 		for (int i = 1; i <= route_iface_max(c->net); i++) {
 			const struct usnf_iface *f = route_iface_get(c->net, i);
 
 			if (f && (!only || only == i))
-				print_link(c, f, true, true);
+				ip_link_print(c, f, true, true);
 		}
 		return 0;
 	}
@@ -634,9 +634,9 @@ static int ip_link(struct cli_ctx *c, int argc, char **argv)
 
 static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
-	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+	if (argc < 1 || ip_arg_matches(argv[0], "show") || ip_arg_matches(argv[0], "list"))
 		return ip_addr_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-	bool add = matches(argv[0], "add"), del = matches(argv[0], "delete");
+	bool add = ip_arg_matches(argv[0], "add"), del = ip_arg_matches(argv[0], "delete");
 
 	if (!add && !del && strcmp(argv[0], "replace"))
 		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip addr help\".", argv[0]);
@@ -665,9 +665,9 @@ static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **arg
 	int family = o->family, plen, ifindex, rc;
 	uint8_t a[16], b[16] = { 0 };
 
-	if (parse_prefix(local, &family, a, &plen) || !strcmp(local, "default"))
+	if (ip_prefix_parse(local, &family, a, &plen) || !strcmp(local, "default"))
 		return ip_err(c, 1, "Error: any valid prefix is expected rather than \"%s\".", local);
-	if ((rc = find_dev(c, dev, &ifindex)))
+	if ((rc = ip_dev_find(c, dev, &ifindex)))
 		return rc;
 	if (brd && family == AF_INET_) {
 		if (!strcmp(brd, "+") || !strcmp(brd, "-")) {
@@ -701,7 +701,7 @@ static int ip_addr(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **arg
 /* ---- ip route ---- */
 
 /* Is gw reachable directly on dev (a connected route), as fib_check_nh()? Returns oif. */
-static int gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
+static int ip_route_gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
 {
 	if (family == AF_INET6_ && gw[0] == 0xfe && (gw[1] & 0xc0) == 0x80)
 		return dev;     /* link-local gateways need the device */
@@ -714,140 +714,180 @@ static int gw_onlink(struct cli_ctx *c, int family, const uint8_t *gw, int dev)
 	return r->oif;
 }
 
-static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
-{
-	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
-		return ip_route_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
-	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
-	bool del = matches(argv[0], "delete");
-	bool repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change") ||
-		    !strcmp(argv[0], "append");
-
-	if (!strcmp(argv[0], "flush"))
-		return 0;
-	if (!add && !del && !repl)
-		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip route help\".", argv[0]);
+/* What "ip route add/del/replace" was asked, collected from its arguments. */
+struct ip_route_req {
 	struct route_entry r;
-	int family = o->family, plen = -1, rc;
-	const char *dev = NULL, *dst = NULL;
-	bool have_metric = false;
+	int family, plen;
+	const char *dev, *dst;
+	bool have_metric, typed;
+};
 
-	memset(&r, 0, sizeof(r));
-	r.type = RTN_UNICAST;
-	r.proto = ROUTE_PROTO_BOOT;
-	r.table = ROUTE_TABLE_MAIN;
-	bool typed = false;
+/* "via [inet|inet6] ADDR": the gateway also fixes the family. */
+static int ip_route_parse_via(struct cli_ctx *c, struct ip_route_req *q, int argc, char **argv,
+			      int *i)
+{
+	const char *v = argv[*i + 1];
+	int f2 = q->family;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+	(*i)++;
+	if (!strcmp(v, "inet") || !strcmp(v, "inet6")) {
+		if (*i + 1 >= argc)
+			return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+		v = argv[++*i];
+	}
+	if (ip_prefix_parse(v, &f2, q->r.gw, &q->plen) || !strcmp(v, "default"))
+		return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+	if (q->family && f2 != q->family)
+		return ip_err(c, 2, "Error: Gateway family mismatch.%s", "");
+	q->family = f2;
+	q->r.has_gw = true;
+	q->plen = -1;
+	return 0;
+}
 
-		if (!strcmp(a, "via") && v) {
-			int f2 = family;
+/* A route type keyword (first, before the destination) or the destination itself. */
+static int ip_route_parse_dst(struct cli_ctx *c, struct ip_route_req *q, const char *a)
+{
+	bool t = false;
 
-			i++;
-			if (!strcmp(v, "inet") || !strcmp(v, "inet6")) {
-				if (i + 1 >= argc)
-					return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
-				v = argv[++i];
-			}
-			if (parse_prefix(v, &f2, r.gw, &plen) || !strcmp(v, "default"))
-				return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
-			if (family && f2 != family)
-				return ip_err(c, 2, "Error: Gateway family mismatch.%s", "");
-			family = f2;
-			r.has_gw = true;
-			plen = -1;
-		} else if (!strcmp(a, "dev") && v) {
-			dev = v;
-			i++;
-		} else if ((!strcmp(a, "metric") || !strcmp(a, "priority") || !strcmp(a, "preference")) && v) {
-			if (parse_u32(v, &r.metric))
-				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"metric\" value is invalid", v);
-			have_metric = true;
-			i++;
-		} else if (!strcmp(a, "table") && v) {
-			if (parse_table(v, &r.table))
-				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"table\" value is invalid", v);
-			i++;
-		} else if (!strcmp(a, "src") && v) {
-			int f2 = family, pl;
-
-			if (parse_prefix(v, &f2, r.prefsrc, &pl))
-				return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
-			r.has_src = true;
-			i++;
-		} else if (!strcmp(a, "mtu") && v) {
-			if (!strcmp(v, "lock") && i + 2 < argc)
-				v = argv[++i];
-			if (parse_u32(v, &r.mtu))
-				return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"mtu\" value is invalid", v);
-			i++;
-		} else if ((!strcmp(a, "proto") || !strcmp(a, "protocol")) && v) {
-			uint32_t pr;
-
-			r.proto = !strcmp(v, "kernel") ? 2 : !strcmp(v, "boot") ? 3 :
-				  !strcmp(v, "static") ? 4 : (parse_u32(v, &pr) ? 3 : (uint8_t)pr);
-			i++;
-		} else if ((!strcmp(a, "scope") || !strcmp(a, "tos") || !strcmp(a, "dsfield") ||
-			    !strcmp(a, "realm") || !strcmp(a, "advmss") || !strcmp(a, "pref") ||
-			    !strcmp(a, "hoplimit") || !strcmp(a, "initcwnd")) && v) {
-			i++;
-		} else if (!strcmp(a, "onlink")) {
-			;
-		} else if (!strcmp(a, "to")) {
-			;
-		} else {
-			bool t = false;
-
-			for (size_t k = 0; k < sizeof(route_types) / sizeof(route_types[0]); k++)
-				if (!dst && !typed && !strcmp(a, route_types[k].name)) {
-					r.type = route_types[k].type;
-					typed = t = true;
-				}
-			if (t)
-				continue;
-			if (dst)
-				return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", a);
-			dst = a;
+	for (size_t k = 0; k < sizeof(route_types) / sizeof(route_types[0]); k++)
+		if (!q->dst && !q->typed && !strcmp(a, route_types[k].name)) {
+			q->r.type = route_types[k].type;
+			q->typed = t = true;
 		}
-	}
-	if (!dst)
-		return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", "");
-	int fam2 = family;
-
-	if (parse_prefix(dst, &fam2, r.dst, &plen))
-		return ip_err(c, 1, "Error: any valid prefix is expected rather than \"%s\".", dst);
-	family = fam2 ? fam2 : (o->family ? o->family : AF_INET_);
-	r.family = family;
-	r.plen = (uint8_t)plen;
-	if (!have_metric && family == AF_INET6_ && !del)
-		r.metric = 1024;
-	if (dev && (rc = find_dev(c, dev, &r.oif)))
-		return rc;
-	if (del) {
-		if (!have_metric)
-			r.metric = UINT32_MAX;
-		r.type = typed ? r.type : 0;
-		r.proto = 0;
-		if (route_del(c->net, &r))
-			return ip_err(c, 2, "RTNETLINK answers: No such process%s", "");
+	if (t)
 		return 0;
+	if (q->dst)
+		return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", a);
+	q->dst = a;
+	return 0;
+}
+
+/* Keywords iproute2 accepts with a value that has no effect here. */
+static bool ip_route_ignored_kw(const char *a)
+{
+	static const char *const kw[] = { "scope", "tos", "dsfield", "realm", "advmss", "pref",
+					  "hoplimit", "initcwnd" };
+
+	for (size_t k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
+		if (!strcmp(a, kw[k]))
+			return true;
+	return false;
+}
+
+/* One argument at argv[*i] (and its value); *i is left on the last word used. */
+static int ip_route_parse_arg(struct cli_ctx *c, struct ip_route_req *q, int argc, char **argv,
+			      int *i)
+{
+	const char *a = argv[*i];
+	const char *v = *i + 1 < argc ? argv[*i + 1] : NULL;
+	struct route_entry *r = &q->r;
+
+	if (!strcmp(a, "via") && v)
+		return ip_route_parse_via(c, q, argc, argv, i);
+	if (!strcmp(a, "dev") && v) {
+		q->dev = v;
+	} else if ((!strcmp(a, "metric") || !strcmp(a, "priority") ||
+		    !strcmp(a, "preference")) && v) {
+		if (ip_u32_parse(v, &r->metric))
+			return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"metric\" value is invalid", v);
+		q->have_metric = true;
+	} else if (!strcmp(a, "table") && v) {
+		if (ip_table_parse(v, &r->table))
+			return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"table\" value is invalid", v);
+	} else if (!strcmp(a, "src") && v) {
+		int f2 = q->family, pl;
+
+		if (ip_prefix_parse(v, &f2, r->prefsrc, &pl))
+			return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", v);
+		r->has_src = true;
+	} else if (!strcmp(a, "mtu") && v) {
+		if (!strcmp(v, "lock") && *i + 2 < argc)
+			v = argv[++*i];
+		if (ip_u32_parse(v, &r->mtu))
+			return ip_err(c, 1, "Error: argument \"%s\" is wrong: \"mtu\" value is invalid", v);
+	} else if ((!strcmp(a, "proto") || !strcmp(a, "protocol")) && v) {
+		uint32_t pr;
+
+		r->proto = !strcmp(v, "kernel") ? 2 : !strcmp(v, "boot") ? 3 :
+			   !strcmp(v, "static") ? 4 : (ip_u32_parse(v, &pr) ? 3 : (uint8_t)pr);
+	} else if (ip_route_ignored_kw(a) && v) {
+		;
+	} else if (!strcmp(a, "onlink") || !strcmp(a, "to")) {
+		return 0;
+	} else {
+		return ip_route_parse_dst(c, q, a);
 	}
-	if (r.type == RTN_UNICAST) {
-		if (r.has_gw) {
-			int oif = gw_onlink(c, family, r.gw, r.oif);
+	(*i)++;         /* the value */
+	return 0;
+}
+
+/* All arguments after the command word, then the destination prefix and defaults. */
+static int ip_route_parse(struct cli_ctx *c, struct ipcmd_opts *o, bool del, int argc,
+			  char **argv, struct ip_route_req *q)
+{
+	int fam2, rc;
+
+	memset(q, 0, sizeof(*q));
+	q->family = o->family;
+	q->plen = -1;
+	q->r.type = RTN_UNICAST;
+	q->r.proto = ROUTE_PROTO_BOOT;
+	q->r.table = ROUTE_TABLE_MAIN;
+	for (int i = 1; i < argc; i++) {
+		rc = ip_route_parse_arg(c, q, argc, argv, &i);
+		if (rc)
+			return rc;
+	}
+	if (!q->dst)
+		return ip_err(c, 255, "Error: either \"to\" is duplicate, or \"%s\" is a garbage.", "");
+	fam2 = q->family;
+	if (ip_prefix_parse(q->dst, &fam2, q->r.dst, &q->plen))
+		return ip_err(c, 1, "Error: any valid prefix is expected rather than \"%s\".", q->dst);
+	q->family = fam2 ? fam2 : (o->family ? o->family : AF_INET_);
+	q->r.family = q->family;
+	q->r.plen = (uint8_t)q->plen;
+	/* IPv6 routes get metric 1024 by default (IP6_RT_PRIO_USER). */
+	if (!q->have_metric && q->family == AF_INET6_ && !del)
+		q->r.metric = 1024;
+	if (q->dev)
+		return ip_dev_find(c, q->dev, &q->r.oif);
+	return 0;
+}
+
+/* Unset fields match any route, as RTM_DELROUTE does. */
+static int ip_route_del(struct cli_ctx *c, struct ip_route_req *q)
+{
+	if (!q->have_metric)
+		q->r.metric = UINT32_MAX;
+	q->r.type = q->typed ? q->r.type : 0;
+	q->r.proto = 0;
+	if (route_del(c->net, &q->r))
+		return ip_err(c, 2, "RTNETLINK answers: No such process%s", "");
+	return 0;
+}
+
+/* A unicast route needs a reachable gateway or a device (fib_check_nh()). */
+static int ip_route_add(struct cli_ctx *c, struct ip_route_req *q, bool repl)
+{
+	struct route_entry *r = &q->r;
+	int rc;
+
+	if (r->type == RTN_UNICAST) {
+		if (r->has_gw) {
+			int oif = ip_route_gw_onlink(c, q->family, r->gw, r->oif);
 
 			if (!oif)
-				return ip_err(c, 2, family == AF_INET_ ? "Error: Nexthop has invalid gateway.%s" :
-						    "RTNETLINK answers: No route to host%s", "");
-			r.oif = oif;
-		} else if (!r.oif) {
+				return ip_err(c, 2, q->family == AF_INET_ ?
+					      "Error: Nexthop has invalid gateway.%s" :
+					      "RTNETLINK answers: No route to host%s", "");
+			r->oif = oif;
+		} else if (!r->oif) {
 			return ip_err(c, 2, "Error: Device for nexthop is not up.%s", "");
 		}
-		r.scope = r.has_gw ? ROUTE_SCOPE_UNIVERSE : ROUTE_SCOPE_LINK;
+		r->scope = r->has_gw ? ROUTE_SCOPE_UNIVERSE : ROUTE_SCOPE_LINK;
 	}
-	rc = route_add(c->net, &r, repl);
+	rc = route_add(c->net, r, repl);
 	if (rc == -EEXIST)
 		return ip_err(c, 2, "RTNETLINK answers: File exists%s", "");
 	if (rc)
@@ -855,16 +895,38 @@ static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **ar
 	return 0;
 }
 
+static int ip_route(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
+{
+	struct ip_route_req q;
+	bool add, del, repl;
+	int rc;
+
+	if (argc < 1 || ip_arg_matches(argv[0], "show") || ip_arg_matches(argv[0], "list"))
+		return ip_route_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
+	add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
+	del = ip_arg_matches(argv[0], "delete");
+	repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change") ||
+	       !strcmp(argv[0], "append");
+	if (!strcmp(argv[0], "flush"))
+		return 0;
+	if (!add && !del && !repl)
+		return ip_err(c, 255, "Command \"%s\" is unknown, try \"ip route help\".", argv[0]);
+	rc = ip_route_parse(c, o, del, argc, argv, &q);
+	if (rc)
+		return rc;
+	return del ? ip_route_del(c, &q) : ip_route_add(c, &q, repl);
+}
+
 /* ---- ip neigh ---- */
 
 static int ip_neigh(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **argv)
 {
-	if (argc < 1 || matches(argv[0], "show") || matches(argv[0], "list"))
+	if (argc < 1 || ip_arg_matches(argv[0], "show") || ip_arg_matches(argv[0], "list"))
 		return ip_neigh_show(c, o, argc ? argc - 1 : 0, argv + (argc ? 1 : 0));
 	if (!strcmp(argv[0], "flush"))
 		return 0;
 	bool add = !strcmp(argv[0], "add") || !strcmp(argv[0], "a");
-	bool del = matches(argv[0], "delete");
+	bool del = ip_arg_matches(argv[0], "delete");
 	bool repl = !strcmp(argv[0], "replace") || !strcmp(argv[0], "change");
 
 	if (!add && !del && !repl)
@@ -877,7 +939,7 @@ static int ip_neigh(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **ar
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(argv[i], "lladdr") && v) {
-			if (parse_mac(v, mac))
+			if (ip_mac_parse(v, mac))
 				return ip_err(c, 1, "\"%s\" is invalid lladdr.", v);
 			have_mac = true;
 			i++;
@@ -900,9 +962,9 @@ static int ip_neigh(struct cli_ctx *c, struct ipcmd_opts *o, int argc, char **ar
 	int family = o->family, plen, ifindex, rc;
 	uint8_t a[16];
 
-	if (parse_prefix(addr, &family, a, &plen))
+	if (ip_prefix_parse(addr, &family, a, &plen))
 		return ip_err(c, 1, "Error: an inet address is expected rather than \"%s\".", addr);
-	if ((rc = find_dev(c, dev, &ifindex)))
+	if ((rc = ip_dev_find(c, dev, &ifindex)))
 		return rc;
 	if (del) {
 		if (route_neigh_del(c->net, family, ifindex, a))
@@ -949,13 +1011,13 @@ int cli_ip(struct cli_ctx *ctx, int argc, char **argv)
 	int rest = argc - i - 1;
 	char **rv = argv + i + 1;
 
-	if (matches(obj, "link"))
+	if (ip_arg_matches(obj, "link"))
 		return ip_link(ctx, rest, rv);
-	if (matches(obj, "address") || !strcmp(obj, "a") || !strcmp(obj, "addr"))
+	if (ip_arg_matches(obj, "address") || !strcmp(obj, "a") || !strcmp(obj, "addr"))
 		return ip_addr(ctx, &o, rest, rv);
-	if (matches(obj, "route") || !strcmp(obj, "r"))
+	if (ip_arg_matches(obj, "route") || !strcmp(obj, "r"))
 		return ip_route(ctx, &o, rest, rv);
-	if (matches(obj, "neighbour") || matches(obj, "neighbor") || !strcmp(obj, "n"))
+	if (ip_arg_matches(obj, "neighbour") || ip_arg_matches(obj, "neighbor") || !strcmp(obj, "n"))
 		return ip_neigh(ctx, &o, rest, rv);
 	return ip_err(ctx, 1, "Object \"%s\" is unknown, try \"ip help\".", obj);
 }

@@ -24,6 +24,10 @@ struct ipt_cmd {
 	uint32_t seen_opt[IPT_MAX_MATCHES + 1];  /* options given per match (+ target) */
 	const char *saddrs, *daddrs;
 	bool proto_seen, jump_seen, counters;
+	bool proto_used;                /* the -p match was loaded for an unknown option */
+	bool version;                   /* -V: print the version, do nothing else */
+	bool wait, wait_interval;       /* -w, -W given */
+	unsigned int target_at;         /* matches loaded before the target (option order) */
 	uint64_t pcnt, bcnt;
 	unsigned int illegal;           /* first rule option letter given (for -N etc.) */
 };
@@ -242,48 +246,177 @@ static int ipt_set_iface(struct ipt_env *env, char *dst, const char *name)
 	return 0;
 }
 
-/* The extension owning option name: matches in load order, then the target. */
-static const struct xt_opt *ipt_find_opt(const struct xt_rule *r, const char *name, int *slot)
-{
-	const struct xt_opt *o;
-	unsigned int i;
+/* ---- option lookup: getopt_long over iptables' merged option table ---- */
 
-	for (i = 0; i < r->nmatches; i++) {
-		for (o = r->matches[i].ops->opts; o && o->name; o++) {
-			if (strcmp(o->name, name) == 0) {
-				*slot = (int)i;
-				return o;
-			}
-		}
-	}
-	if (r->verdict == XT_RV_TARGET) {
-		for (o = r->target->opts; o && o->name; o++) {
-			if (strcmp(o->name, name) == 0) {
-				*slot = IPT_MAX_MATCHES;
-				return o;
-			}
-		}
-	}
-	return NULL;
+/* iptables' own long options (xtables' original_opts) and the letters they stand for. */
+static const struct {
+	const char *name;
+	char letter;
+	uint8_t arg;                    /* enum xt_opt_arg (NONE, REQUIRED, OPTIONAL) */
+} ipt_base_opts[] = {
+	{ "append", 'A', 1 }, { "delete", 'D', 1 }, { "check", 'C', 1 }, { "insert", 'I', 1 },
+	{ "replace", 'R', 1 }, { "list", 'L', 2 }, { "list-rules", 'S', 2 }, { "flush", 'F', 2 },
+	{ "zero", 'Z', 2 }, { "new-chain", 'N', 1 }, { "delete-chain", 'X', 2 },
+	{ "rename-chain", 'E', 1 }, { "policy", 'P', 1 }, { "source", 's', 1 },
+	{ "destination", 'd', 1 }, { "src", 's', 1 }, { "dst", 'd', 1 }, { "protocol", 'p', 1 },
+	{ "in-interface", 'i', 1 }, { "jump", 'j', 1 }, { "table", 't', 1 }, { "match", 'm', 1 },
+	{ "numeric", 'n', 0 }, { "out-interface", 'o', 1 }, { "verbose", 'v', 0 },
+	{ "wait", 'w', 2 }, { "wait-interval", 'W', 2 }, { "exact", 'x', 0 },
+	{ "fragments", 'f', 0 }, { "version", 'V', 0 }, { "help", 'h', 2 },
+	{ "line-numbers", '0', 0 }, { "modprobe", 'M', 1 }, { "set-counters", 'c', 1 },
+	{ "goto", 'g', 1 }, { "ipv4", '4', 0 }, { "ipv6", '6', 0 },
+};
+
+/* iptables' getopt optstring (after "-:"): ':' a required, "::" an optional argument. */
+static const char ipt_short_opts[] = "A:C:D:R:I:L::S::M:F::Z::N:X::E:P:Vh::o:p:s:d:j:i:fbvw::W::"
+				     "nt:m:xc:g:46";
+
+/* What a long option resolves to: a base option (letter) or an extension's. */
+struct ipt_lopt {
+	char letter;                    /* 0: extension option */
+	uint8_t arg;
+	int slot;                       /* match index, IPT_MAX_MATCHES: the target */
+	const struct xt_opt *o;
+};
+
+/* -1 if l is not an option letter, else its enum xt_opt_arg. */
+static int ipt_short_arg(char l)
+{
+	const char *p = l && l != ':' ? strchr(ipt_short_opts, l) : NULL;
+
+	if (!p)
+		return -1;
+	if (p[1] != ':')
+		return XT_ARG_NONE;
+	return p[2] == ':' ? XT_ARG_OPTIONAL : XT_ARG_REQUIRED;
 }
 
-/* The match iptables loads for -p when an option is unknown (its protocol's name). */
-static const struct xt_match_ops *ipt_proto_match(struct ipt_env *env, const struct xt_rule *r)
+/*
+ * The extensions whose options getopt sees, newest first: xtables_merge_options()
+ * puts a newly loaded extension's options right after the base ones.  A match
+ * loaded again is a clone that adds no options: the options go to the newest
+ * instance (xtables_find_match() marks the older ones completed).
+ */
+static unsigned int ipt_ext_order(const struct ipt_cmd *c, int *slots)
+{
+	const struct xt_rule *r = c->rule;
+	unsigned int i, j, n = 0;
+
+	for (i = r->nmatches + 1; i-- > 0;) {
+		if (r->verdict == XT_RV_TARGET && c->target_at == i)
+			slots[n++] = IPT_MAX_MATCHES;
+		if (i == 0)
+			break;
+		for (j = i; j < r->nmatches; j++)
+			if (!strcmp(r->matches[j].ops->name, r->matches[i - 1].ops->name))
+				break;
+		if (j == r->nmatches)
+			slots[n++] = (int)i - 1;
+	}
+	return n;
+}
+
+static const struct xt_opt *ipt_slot_opts(const struct xt_rule *r, int slot)
+{
+	return slot == IPT_MAX_MATCHES ? r->target->opts : r->matches[slot].ops->opts;
+}
+
+/* Same option for getopt's ambiguity test (same has_arg and val). */
+static bool ipt_lopt_same(const struct ipt_lopt *a, const struct ipt_lopt *b)
+{
+	if (a->letter || b->letter)
+		return a->letter == b->letter && a->arg == b->arg;
+	return a->slot == b->slot && a->o->id == b->o->id && a->o->arg == b->o->arg;
+}
+
+/* One candidate: exact (2), a prefix (1) or no match (0) of name[0..len). */
+static int ipt_lopt_cmp(const char *cand, const char *name, size_t len)
+{
+	if (strncmp(cand, name, len) != 0)
+		return 0;
+	return cand[len] == '\0' ? 2 : 1;
+}
+
+/* Record candidate k; returns true when the search is over (exact match). */
+static bool ipt_lopt_visit(const struct ipt_lopt *k, int how, struct ipt_lopt *found,
+			   bool *have, bool *ambig)
+{
+	if (how == 2) {
+		*found = *k;
+		*have = true;
+		*ambig = false;
+		return true;
+	}
+	if (how == 1) {
+		if (!*have) {
+			*found = *k;
+			*have = true;
+		} else if (!ipt_lopt_same(found, k)) {
+			*ambig = true;
+		}
+	}
+	return false;
+}
+
+/* getopt_long's lookup: an exact name, else an unambiguous abbreviation. */
+static bool ipt_lopt_find(const struct ipt_cmd *c, const char *name, size_t len,
+			  struct ipt_lopt *found)
+{
+	int slots[IPT_MAX_MATCHES + 1];
+	bool have = false, ambig = false;
+	unsigned int i, n;
+	size_t b;
+
+	for (b = 0; b < sizeof(ipt_base_opts) / sizeof(ipt_base_opts[0]); b++) {
+		struct ipt_lopt k = { .letter = ipt_base_opts[b].letter,
+				      .arg = ipt_base_opts[b].arg };
+
+		if (ipt_lopt_visit(&k, ipt_lopt_cmp(ipt_base_opts[b].name, name, len), found,
+				   &have, &ambig))
+			return true;
+	}
+	n = ipt_ext_order(c, slots);
+	for (i = 0; i < n; i++) {
+		const struct xt_opt *o;
+
+		for (o = ipt_slot_opts(c->rule, slots[i]); o && o->name; o++) {
+			struct ipt_lopt k = { .arg = o->arg, .slot = slots[i], .o = o };
+
+			if (ipt_lopt_visit(&k, ipt_lopt_cmp(o->name, name, len), found, &have,
+					   &ambig))
+				return true;
+		}
+	}
+	return have && !ambig;
+}
+
+/*
+ * The match iptables loads for -p when getopt does not know an option
+ * (load_proto(): once per command, also for "! -p"), or NULL.
+ */
+static const struct xt_match_ops *ipt_proto_match(struct ipt_env *env, struct ipt_cmd *c)
 {
 	const char *name;
-	unsigned int i;
 
-	if (!r->ip.proto || (r->ip.invflags & XT_INV_PROTO))
+	if (!c->rule->ip.proto || c->proto_used)
 		return NULL;
-	name = xt_proto_name((uint8_t)r->ip.proto);
+	name = xt_proto_name((uint8_t)c->rule->ip.proto);
 	if (!name)
 		return NULL;
-	if (r->ip.proto == 58)
+	if (c->rule->ip.proto == 58)
 		name = "icmp6";
-	for (i = 0; i < r->nmatches; i++)
-		if (strcmp(r->matches[i].ops->name, name) == 0)
-			return NULL;
 	return xt_match_find(name, env->fam);
+}
+
+/* Load the -p match (command_default()); true when getopt should try again. */
+static bool ipt_load_proto(struct ipt_env *env, struct ipt_cmd *c)
+{
+	const struct xt_match_ops *pm = ipt_proto_match(env, c);
+
+	if (!pm || c->rule->nmatches >= IPT_MAX_MATCHES)
+		return false;
+	c->proto_used = true;
+	return xt_rule_add_match(c->rule, pm) != NULL;
 }
 
 static void ipt_parse_ctx(struct ipt_env *env, struct ipt_cmd *c, struct xt_parse *ps,
@@ -297,79 +430,73 @@ static void ipt_parse_ctx(struct ipt_env *env, struct ipt_cmd *c, struct xt_pars
 	ps->net = env->ctx->net;
 }
 
-static int ipt_ext_option(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,
-			  int *i, bool invert)
+/* The argument of an extension option: inline ("--opt=x"), the next word(s). */
+static int ipt_ext_arg(struct ipt_env *env, const struct xt_opt *o, const char *inl,
+		       const char *word, int argc, char **argv, int *i, const char **arg,
+		       char *buf, size_t bufsz)
 {
-	const char *opt = argv[*i] + 2;
-	char name[64], argbuf[512];
-	const char *eq = strchr(opt, '='), *arg = NULL;
-	const struct xt_opt *o;
+	*arg = NULL;
+	if (o->arg == XT_ARG_NONE)
+		return 0;
+	if (inl) {
+		*arg = inl;
+	} else if (o->arg == XT_ARG_OPTIONAL) {
+		if (*i + 1 < argc && argv[*i + 1][0] != '-' && strcmp(argv[*i + 1], "!"))
+			*arg = argv[++*i];
+	} else if (*i + 1 < argc) {
+		*arg = argv[++*i];
+	} else {
+		return ipt_fail(env, IPT_ERR_PARAM, "option \"%s\" requires an argument", word);
+	}
+	if (o->arg == XT_ARG_TWO) {
+		if (*i + 1 >= argc || argv[*i + 1][0] == '-' || !strcmp(argv[*i + 1], "!"))
+			return ipt_fail(env, IPT_ERR_PARAM, "--%s requires two args.", o->name);
+		snprintf(buf, bufsz, "%s %s", *arg, argv[++*i]);
+		*arg = buf;
+	}
+	return 0;
+}
+
+/* The name libxtables reports an option by: the first entry with its id. */
+static const char *ipt_opt_canon(const struct xt_opt *opts, const struct xt_opt *o)
+{
+	const struct xt_opt *p;
+
+	for (p = opts; p->name; p++)
+		if (p->id == o->id)
+			return p->name;
+	return o->name;
+}
+
+/* An extension option: to the instance getopt's val names (command_default()). */
+static int ipt_ext_option(struct ipt_env *env, struct ipt_cmd *c, const struct ipt_lopt *lo,
+			  const char *inl, const char *word, int argc, char **argv, int *i,
+			  bool invert)
+{
+	const struct xt_opt *o = lo->o;
+	bool tg = lo->slot == IPT_MAX_MATCHES;
+	const char *ext = tg ? c->rule->target->name : c->rule->matches[lo->slot].ops->name;
+	uint32_t bit = 1u << (o->id & 31);
+	char argbuf[512];
 	struct strbuf err = STRBUF_INIT;
 	struct xt_parse ps;
-	void *data;
-	int slot, rc;
+	const char *arg;
+	void *data = tg ? c->rule->tdata : c->rule->matches[lo->slot].data;
+	int (*parse)(void *, int, const char *, bool, struct xt_parse *) =
+		tg ? c->rule->target->parse : c->rule->matches[lo->slot].ops->parse;
+	int rc;
 
-	if ((eq ? (size_t)(eq - opt) : strlen(opt)) >= sizeof(name))
-		return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", argv[*i]);
-	memcpy(name, opt, eq ? (size_t)(eq - opt) : strlen(opt) + 1);
-	if (eq)
-		name[eq - opt] = '\0';
-	o = ipt_find_opt(c->rule, name, &slot);
-	if (!o) {
-		const struct xt_match_ops *pm = ipt_proto_match(env, c->rule);
-
-		if (pm) {
-			if (!xt_rule_add_match(c->rule, pm))
-				return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
-			o = ipt_find_opt(c->rule, name, &slot);
-		}
-	}
-	if (!o)
-		return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", argv[*i]);
-	if (o->arg != XT_ARG_NONE) {
-		if (eq) {
-			arg = eq + 1;
-		} else if (o->arg == XT_ARG_OPTIONAL) {
-			if (*i + 1 < argc && argv[*i + 1][0] != '-' && strcmp(argv[*i + 1], "!"))
-				arg = argv[++*i];
-		} else if (*i + 1 < argc) {
-			arg = argv[++*i];
-		} else {
-			return ipt_fail(env, IPT_ERR_PARAM, "option \"--%s\" requires an argument",
-					name);
-		}
-		if (o->arg == XT_ARG_TWO) {
-			if (*i + 1 >= argc || argv[*i + 1][0] == '-' || !strcmp(argv[*i + 1], "!"))
-				return ipt_fail(env, IPT_ERR_PARAM, "--%s requires two args.", name);
-			snprintf(argbuf, sizeof(argbuf), "%s %s", arg, argv[++*i]);
-			arg = argbuf;
-		}
-	}
-	if (slot == IPT_MAX_MATCHES) {
-		data = c->rule->tdata;
-	} else {
-		data = c->rule->matches[slot].data;
-	}
-	{
-		const char *ext = slot == IPT_MAX_MATCHES ? c->rule->target->name
-							  : c->rule->matches[slot].ops->name;
-		uint32_t bit = 1u << (o->id & 31);
-
-		if (!o->multi && (c->seen_opt[slot] & bit))
-			return ipt_fail(env, IPT_ERR_PARAM,
-					"%s: option \"--%s\" can only be used once.\n", ext, name);
-		c->seen_opt[slot] |= bit;
-		if (invert && !o->invertible)
-			return ipt_fail(env, IPT_ERR_PARAM,
-					"%s: option \"--%s\" cannot be inverted.\n", ext, name);
-	}
+	if (ipt_ext_arg(env, o, inl, word, argc, argv, i, &arg, argbuf, sizeof(argbuf)))
+		return -1;
+	if (!o->multi && (c->seen_opt[lo->slot] & bit))
+		return ipt_fail(env, IPT_ERR_PARAM, "%s: option \"--%s\" can only be used once.\n",
+				ext, ipt_opt_canon(ipt_slot_opts(c->rule, lo->slot), o));
+	c->seen_opt[lo->slot] |= bit;
+	if (invert && !o->invertible)
+		return ipt_fail(env, IPT_ERR_PARAM, "%s: option \"--%s\" cannot be inverted.\n",
+				ext, ipt_opt_canon(ipt_slot_opts(c->rule, lo->slot), o));
 	ipt_parse_ctx(env, c, &ps, &err);
-	if (slot == IPT_MAX_MATCHES)
-		rc = c->rule->target->parse ? c->rule->target->parse(data, o->id, arg, invert, &ps)
-					    : 0;
-	else
-		rc = c->rule->matches[slot].ops->parse
-			     ? c->rule->matches[slot].ops->parse(data, o->id, arg, invert, &ps) : 0;
+	rc = parse ? parse(data, o->id, arg, invert, &ps) : 0;
 	if (rc)
 		ipt_fail(env, IPT_ERR_PARAM, "%s", err.len ? sb_str(&err) : "bad argument");
 	sb_release(&err);
@@ -406,32 +533,13 @@ static int ipt_set_jump(struct ipt_env *env, struct ipt_cmd *c, const char *name
 	if (!go && (tg = xt_target_find(name, env->fam)) != NULL) {
 		if (!xt_rule_set_target(c->rule, tg))
 			return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
+		c->target_at = c->rule->nmatches;
 		return 0;
 	}
 	if (strlen(name) >= XT_CHAIN_MAXNAMELEN)
 		return ipt_fail(env, IPT_ERR_PARAM, "Chain '%s' does not exist", name);
 	c->rule->verdict = go ? XT_RV_GOTO : XT_RV_JUMP;
 	strcpy(c->rule->jump, name);
-	return 0;
-}
-
-/* The command letters and their long names. */
-static char ipt_cmd_letter(const char *a)
-{
-	static const struct { const char *l; char c; } longs[] = {
-		{ "--append", 'A' }, { "--check", 'C' }, { "--delete", 'D' }, { "--insert", 'I' },
-		{ "--replace", 'R' }, { "--list", 'L' }, { "--list-rules", 'S' },
-		{ "--flush", 'F' }, { "--zero", 'Z' }, { "--new-chain", 'N' }, { "--new", 'N' },
-		{ "--delete-chain", 'X' }, { "--policy", 'P' }, { "--rename-chain", 'E' },
-		{ "--help", 'h' },
-	};
-	size_t i;
-
-	if (a[0] == '-' && a[1] && !a[2] && strchr("ACDIRLSFZNXPEh", a[1]))
-		return a[1];
-	for (i = 0; i < sizeof(longs) / sizeof(longs[0]); i++)
-		if (!strcmp(a, longs[i].l))
-			return longs[i].c;
 	return 0;
 }
 
@@ -464,25 +572,30 @@ static int ipt_parse_rulenum(struct ipt_env *env, const char *s, unsigned long *
 	return 0;
 }
 
-static int ipt_parse_command(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,
-			     int *i)
+/* A command letter; inl: its argument given in the same word ("-AINPUT", "--append=X"). */
+static int ipt_parse_command(struct ipt_env *env, struct ipt_cmd *c, char l, const char *inl,
+			     const char *word, int argc, char **argv, int *i)
 {
-	char l = ipt_cmd_letter(argv[*i]);
-
 	if (ipt_set_cmd(env, c, l))
 		return -1;
 	if (l == 'h')
 		return 0;
 	switch (l) {
 	case 'A': case 'C': case 'D': case 'I': case 'R': case 'N': case 'P': case 'E':
+		if (inl) {
+			c->chain = inl;
+			break;
+		}
 		if (*i + 1 >= argc || ((argv[*i + 1][0] == '-' || !strcmp(argv[*i + 1], "!")) &&
 				       l != 'N'))
 			return ipt_fail(env, IPT_ERR_PARAM, "option \"%s\" requires an argument",
-					argv[*i]);
+					word);
 		c->chain = argv[++*i];
 		break;
 	default:
-		if (ipt_optarg_next(argc, argv, *i))
+		if (inl)
+			c->chain = inl;
+		else if (ipt_optarg_next(argc, argv, *i))
 			c->chain = argv[++*i];
 		break;
 	}
@@ -524,62 +637,61 @@ static int ipt_opt_flag(struct ipt_env *env, struct ipt_cmd *c, char letter)
 	return 0;
 }
 
-/* One rule option (-s, -p, -m, -j, ...) or a long extension option. */
-static int ipt_parse_option(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,
-			    int *i, bool invert)
+/* -p: a protocol name or number. */
+static int ipt_set_proto(struct ipt_env *env, struct ipt_cmd *c, const char *val, bool invert)
 {
-	const char *a = argv[*i];
-	const char *val = NULL;
-	char l = 0;
+	uint8_t p;
 
-	if (!strcmp(a, "-s") || !strcmp(a, "--source") || !strcmp(a, "--src"))
-		l = 's';
-	else if (!strcmp(a, "-d") || !strcmp(a, "--destination") || !strcmp(a, "--dst"))
-		l = 'd';
-	else if (!strcmp(a, "-i") || !strcmp(a, "--in-interface"))
-		l = 'i';
-	else if (!strcmp(a, "-o") || !strcmp(a, "--out-interface"))
-		l = 'o';
-	else if (!strcmp(a, "-p") || !strcmp(a, "--protocol"))
-		l = 'p';
-	else if (!strcmp(a, "-j") || !strcmp(a, "--jump"))
-		l = 'j';
-	else if (!strcmp(a, "-g") || !strcmp(a, "--goto"))
-		l = 'g';
-	else if (!strcmp(a, "-m") || !strcmp(a, "--match"))
-		l = 'm';
-	else if (!strcmp(a, "-t") || !strcmp(a, "--table"))
-		l = 't';
-	else if (!strcmp(a, "-c") || !strcmp(a, "--set-counters"))
-		l = 'c';
-	else if (!strcmp(a, "-f") || !strcmp(a, "--fragment"))
-		l = 'f';
-	else if (!strcmp(a, "-n") || !strcmp(a, "--numeric"))
-		return c->fmt |= IPT_FMT_NUMERIC, 0;
-	else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-		return c->fmt |= IPT_FMT_VERBOSE, 0;
-	else if (!strcmp(a, "-x") || !strcmp(a, "--exact"))
-		return c->fmt |= IPT_FMT_EXACT, 0;
-	else if (!strcmp(a, "--line-numbers"))
-		return c->fmt |= IPT_FMT_LINENUM, 0;
-	else if (!strcmp(a, "-4") || !strcmp(a, "--ipv4") || !strcmp(a, "-6") ||
-		 !strcmp(a, "--ipv6"))
-		return 0;
-	else if (!strcmp(a, "-w") || !strcmp(a, "--wait") || !strcmp(a, "-W") ||
-		 !strcmp(a, "--wait-interval")) {
-		if (ipt_optarg_next(argc, argv, *i))
-			(*i)++;
-		return 0;
-	} else if (!strncmp(a, "--", 2) && a[2])
-		return ipt_ext_option(env, c, argc, argv, i, invert);
-	else
-		return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", a);
+	if (c->proto_seen)
+		return ipt_fail(env, IPT_ERR_PARAM, "multiple -p flags not allowed");
+	c->proto_seen = true;
+	if (xt_proto_parse(val, &p))
+		return ipt_fail(env, IPT_ERR_PARAM, "unknown protocol \"%s\" specified", val);
+	c->rule->ip.proto = p;
+	if (invert)
+		c->rule->ip.invflags |= XT_INV_PROTO;
+	if (p == 0 && invert)
+		return ipt_fail(env, IPT_ERR_PARAM, "rule would never match protocol");
+	if (env->fam == XT_FAMILY_V6 && (p || invert))
+		c->rule->ip.flags |= XT_F_PROTO;
+	return 0;
+}
 
-	if (l != 'f') {
-		if (*i + 1 >= argc)
-			return ipt_fail(env, IPT_ERR_PARAM, "option \"%s\" requires an argument", a);
-		val = argv[++*i];
-	}
+static int ipt_add_match(struct ipt_env *env, struct ipt_cmd *c, const char *val, bool invert)
+{
+	const struct xt_match_ops *m = xt_match_find(val, env->fam);
+
+	if (invert)
+		return ipt_fail(env, IPT_ERR_PARAM, "unexpected ! flag before --match");
+	if (!m)
+		return ipt_fail(env, IPT_ERR_PARAM,
+				"Couldn't load match `%s':No such file or directory\n", val);
+	if (c->rule->nmatches >= IPT_MAX_MATCHES)
+		return ipt_fail(env, IPT_ERR_PARAM, "too many matches");
+	if (!xt_rule_add_match(c->rule, m))
+		return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
+	return 0;
+}
+
+static int ipt_set_counters(struct ipt_env *env, struct ipt_cmd *c, const char *val, int argc,
+			    char **argv, int *i)
+{
+	unsigned long long p, b;
+
+	if (*i + 1 >= argc || xt_parse_uint(val, 0, ~0ull, &p))
+		return ipt_fail(env, IPT_ERR_PARAM, "-c packet counter not numeric");
+	if (xt_parse_uint(argv[++*i], 0, ~0ull, &b))
+		return ipt_fail(env, IPT_ERR_PARAM, "-c byte counter not numeric");
+	c->counters = true;
+	c->pcnt = p;
+	c->bcnt = b;
+	return 0;
+}
+
+/* A rule option with its value (-s, -p, -j, ...). */
+static int ipt_rule_option(struct ipt_env *env, struct ipt_cmd *c, char l, const char *val,
+			   int argc, char **argv, int *i, bool invert)
+{
 	if (l != 't' && l != 'c')
 		ipt_opt_flag(env, c, l);
 	switch (l) {
@@ -601,24 +713,29 @@ static int ipt_parse_option(struct ipt_env *env, struct ipt_cmd *c, int argc, ch
 		if (invert)
 			c->rule->ip.invflags |= XT_INV_VIA_OUT;
 		return ipt_set_iface(env, c->rule->ip.outiface, val);
-	case 'p': {
-		uint8_t p;
-
-		if (c->proto_seen)
-			return ipt_fail(env, IPT_ERR_PARAM, "multiple -p flags not allowed");
-		c->proto_seen = true;
-		if (xt_proto_parse(val, &p))
-			return ipt_fail(env, IPT_ERR_PARAM, "unknown protocol \"%s\" specified", val);
-		c->rule->ip.proto = p;
-		if (invert)
-			c->rule->ip.invflags |= XT_INV_PROTO;
-		if (p == 0 && invert)
-			return ipt_fail(env, IPT_ERR_PARAM, "rule would never match protocol");
-		if (env->fam == XT_FAMILY_V6 && (p || invert))
-			c->rule->ip.flags |= XT_F_PROTO;
+	case 'p':
+		return ipt_set_proto(env, c, val, invert);
+	case 'j':
+	case 'g':
+		return ipt_set_jump(env, c, val, l == 'g');
+	case 'm':
+		return ipt_add_match(env, c, val, invert);
+	case 't':
+		c->table = val;
 		return 0;
+	case 'c':
+		return ipt_set_counters(env, c, val, argc, argv, i);
+	default:
+		return 0;       /* -M: no modules to load */
 	}
+}
+
+/* An option without argument (-f, -n, -v, -x, --line-numbers, -4, -6, -V). */
+static int ipt_flag_option(struct ipt_env *env, struct ipt_cmd *c, char l, bool invert)
+{
+	switch (l) {
 	case 'f':
+		ipt_opt_flag(env, c, l);
 		if (env->fam == XT_FAMILY_V6)
 			return ipt_fail(env, IPT_ERR_PARAM,
 					"`-f' is not supported in IPv6, use -m frag instead");
@@ -626,43 +743,120 @@ static int ipt_parse_option(struct ipt_env *env, struct ipt_cmd *c, int argc, ch
 		if (invert)
 			c->rule->ip.invflags |= XT_INV_FRAG;
 		return 0;
-	case 'j':
-	case 'g':
-		return ipt_set_jump(env, c, val, l == 'g');
-	case 'm': {
-		const struct xt_match_ops *m = xt_match_find(val, env->fam);
-
-		if (invert)
-			return ipt_fail(env, IPT_ERR_PARAM, "unexpected ! flag before --match");
-
-		if (!m)
-			return ipt_fail(env, IPT_ERR_PARAM,
-					"Couldn't load match `%s':No such file or directory\n", val);
-		if (c->rule->nmatches >= IPT_MAX_MATCHES)
-			return ipt_fail(env, IPT_ERR_PARAM, "too many matches");
-		if (!xt_rule_add_match(c->rule, m))
-			return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
+	case 'n':
+		c->fmt |= IPT_FMT_NUMERIC;
 		return 0;
-	}
-	case 't':
-		c->table = val;
+	case 'v':
+		c->fmt |= IPT_FMT_VERBOSE;
 		return 0;
-	case 'c': {
-		unsigned long long p, b;
-
-		if (*i + 1 >= argc || xt_parse_uint(val, 0, ~0ull, &p))
-			return ipt_fail(env, IPT_ERR_PARAM,
-					"-c packet counter not numeric");
-		if (xt_parse_uint(argv[++*i], 0, ~0ull, &b))
-			return ipt_fail(env, IPT_ERR_PARAM, "-c byte counter not numeric");
-		c->counters = true;
-		c->pcnt = p;
-		c->bcnt = b;
+	case 'x':
+		c->fmt |= IPT_FMT_EXACT;
 		return 0;
-	}
+	case '0':
+		c->fmt |= IPT_FMT_LINENUM;
+		return 0;
+	case 'V':
+		c->version = true;
+		return 0;
+	case 'b':
+		/* In the optstring, handled by nothing: do_parse()'s default case. */
+		return ipt_fail(env, IPT_ERR_PARAM, "Unknown arg \"(null)\"");
 	default:
-		return -1;
+		return 0;       /* -4, -6 */
 	}
+}
+
+/* -w [secs] / -W [usecs]: nothing to wait for here; -W is only warned about. */
+static int ipt_wait_option(struct ipt_env *env, struct ipt_cmd *c, char l, const char *inl,
+			   int argc, char **argv, int *i)
+{
+	bool val = inl || ipt_optarg_next(argc, argv, *i);
+
+	if (!inl && val)
+		(*i)++;
+	if (l == 'w') {
+		c->wait = true;
+		return 0;
+	}
+	if (!val)
+		return ipt_fail(env, IPT_ERR_PARAM, "wait interval value required");
+	sb_add(&env->ctx->err, "Ignoring deprecated --wait-interval option.\n");
+	c->wait_interval = true;
+	return 0;
+}
+
+/*
+ * One base option as getopt returns it: letter, inline argument (or NULL) and
+ * the word it was in.  iptables reads -s -d -i -o -p -j from argv[optind-1],
+ * which is the whole word when the argument was attached ("-s1.2.3.4").
+ */
+static int ipt_base_option(struct ipt_env *env, struct ipt_cmd *c, char l, int kind,
+			   const char *inl, const char *word, int argc, char **argv, int *i,
+			   bool invert)
+{
+	const char *val;
+
+	if (strchr("ACDIRLSFZNXPEh", l))
+		return ipt_parse_command(env, c, l, inl, word, argc, argv, i);
+	if (kind == XT_ARG_NONE)
+		return ipt_flag_option(env, c, l, invert);
+	if (kind == XT_ARG_OPTIONAL)
+		return ipt_wait_option(env, c, l, inl, argc, argv, i);
+	if (inl) {
+		val = strchr("sdiopj", l) ? word : inl;
+	} else if (*i + 1 < argc) {
+		val = argv[++*i];
+	} else {
+		return ipt_fail(env, IPT_ERR_PARAM, "option \"%s\" requires an argument", word);
+	}
+	return ipt_rule_option(env, c, l, val, argc, argv, i, invert);
+}
+
+/* "--name[=value]": resolved as getopt_long does, loading the -p match if unknown. */
+static int ipt_long_option(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,
+			   int *i, bool invert)
+{
+	const char *word = argv[*i], *name = word + 2, *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	struct ipt_lopt lo = { 0 };
+
+	while (!ipt_lopt_find(c, name, len, &lo))
+		if (!ipt_load_proto(env, c))
+			return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", word);
+	if (eq && lo.arg == XT_ARG_NONE)
+		/* "--syn=1": getopt refuses an argument to an option without one. */
+		return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", word);
+	if (lo.letter)
+		return ipt_base_option(env, c, lo.letter, lo.arg, eq ? eq + 1 : NULL, word, argc,
+				       argv, i, invert);
+	return ipt_ext_option(env, c, &lo, eq ? eq + 1 : NULL, word, argc, argv, i, invert);
+}
+
+/* "-abc": short options, bundled; one taking an argument ends the word. */
+static int ipt_short_options(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv,
+			     int *i, bool invert)
+{
+	const char *word = argv[*i], *p;
+
+	for (p = word + 1; *p; p++) {
+		int kind = ipt_short_arg(*p);
+		bool last = p[1] == '\0';
+
+		if (kind < 0) {
+			/* argv[optind-1]: optind moves on only after a word's last letter. */
+			ipt_load_proto(env, c);
+			return ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"",
+					last ? word : argv[*i - 1]);
+		}
+		if (kind != XT_ARG_NONE)
+			return ipt_base_option(env, c, *p, kind, last ? NULL : p + 1, word, argc,
+					       argv, i, invert);
+		if (ipt_base_option(env, c, *p, kind, NULL, word, argc, argv, i, invert))
+			return -1;
+		if (c->version)
+			return 0;
+	}
+	return 0;
 }
 
 static int ipt_parse_argv(struct ipt_env *env, struct ipt_cmd *c, int argc, char **argv)
@@ -670,8 +864,9 @@ static int ipt_parse_argv(struct ipt_env *env, struct ipt_cmd *c, int argc, char
 	bool invert = false;
 	int i;
 
-	for (i = 1; i < argc && env->ekind == IPT_ERR_NONE; i++) {
+	for (i = 1; i < argc && env->ekind == IPT_ERR_NONE && !c->version; i++) {
 		const char *a = argv[i];
+		int rc;
 
 		if (!strcmp(a, "!")) {
 			if (invert)
@@ -679,19 +874,24 @@ static int ipt_parse_argv(struct ipt_env *env, struct ipt_cmd *c, int argc, char
 			invert = true;
 			continue;
 		}
-		if (a[0] != '-' || !a[1]) {
+		if (a[0] != '-' || !a[1])
 			return ipt_fail(env, IPT_ERR_BARE, "Bad argument `%s'", a);
-		}
-		if (ipt_cmd_letter(a)) {
-			if (ipt_parse_command(env, c, argc, argv, &i))
-				return -1;
-		} else if (ipt_parse_option(env, c, argc, argv, &i, invert)) {
+		if (a[1] == '-' && a[2])
+			rc = ipt_long_option(env, c, argc, argv, &i, invert);
+		else if (a[1] == '-')
+			rc = ipt_fail(env, IPT_ERR_PARAM, "unknown option \"%s\"", a);
+		else
+			rc = ipt_short_options(env, c, argc, argv, &i, invert);
+		if (rc)
 			return -1;
-		}
 		invert = false;
 	}
 	if (env->ekind != IPT_ERR_NONE)
 		return -1;
+	if (c->version)
+		return 0;
+	if (c->wait_interval && !c->wait)
+		return ipt_fail(env, IPT_ERR_PARAM, "--wait-interval only makes sense with --wait\n");
 	if (!c->cmd)
 		return ipt_fail(env, IPT_ERR_PARAM, "no command specified");
 	return 0;
@@ -1113,14 +1313,23 @@ static int ipt_check_illegal(struct ipt_env *env, struct ipt_cmd *c)
 	if (c->cmd != 'L' && (c->fmt & (IPT_FMT_NUMERIC | IPT_FMT_EXACT | IPT_FMT_LINENUM))) {
 		char o = c->fmt & IPT_FMT_NUMERIC ? 'n' : c->fmt & IPT_FMT_EXACT ? 'x' : '0';
 
-		if (o == '0')
-			return ipt_fail(env, IPT_ERR_PARAM,
-					"Illegal option `--line-numbers' with this command");
 		return ipt_fail(env, IPT_ERR_PARAM, "Illegal option `-%c' with this command", o);
 	}
 	if (c->counters && !strchr("AIR", c->cmd))
 		return ipt_fail(env, IPT_ERR_PARAM, "Illegal option `-c' with this command");
 	return 0;
+}
+
+/* do_parse() refuses DROP in the nat table, as a policy or a jump (also -g DROP). */
+static bool ipt_nat_drop(const struct ipt_cmd *c)
+{
+	const struct xt_rule *r = c->rule;
+
+	if (strcmp(c->table, "nat") != 0)
+		return false;
+	if (c->cmd == 'P' && c->arg2 && !strcmp(c->arg2, "DROP"))
+		return true;
+	return r->verdict == XT_RV_DROP || (r->verdict == XT_RV_GOTO && !strcmp(r->jump, "DROP"));
 }
 
 static int ipt_execute(struct ipt_env *env, struct ipt_cmd *c)
@@ -1130,6 +1339,9 @@ static int ipt_execute(struct ipt_env *env, struct ipt_cmd *c)
 
 	if (c->cmd == 'h')
 		return 0;
+	if (ipt_nat_drop(c))
+		return ipt_fail(env, IPT_ERR_PARAM, "\nThe \"nat\" table is not intended for "
+				"filtering, the use of DROP is therefore inhibited.\n\n");
 	tid = xt_table_id_find(c->table);
 	if (tid < 0)
 		return ipt_fail(env, IPT_ERR_TABLE, "table '%s' does not exist", c->table);
@@ -1165,8 +1377,12 @@ int ipt_command(struct ipt_env *env, int argc, char **argv)
 	c.rule = xt_rule_alloc(env->fam);
 	if (!c.rule)
 		return ipt_fail(env, IPT_ERR_PARAM, "out of memory"), 2;
-	if (ipt_parse_argv(env, &c, argc, argv) == 0)
-		ipt_execute(env, &c);
+	if (ipt_parse_argv(env, &c, argc, argv) == 0) {
+		if (c.version)
+			sb_addf(&env->ctx->out, "%s %s\n", env->prog, IPT_VERSION);
+		else
+			ipt_execute(env, &c);
+	}
 	xt_rule_put(c.rule);
 	return ipt_exit_code(env->ekind);
 }

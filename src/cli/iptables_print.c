@@ -82,6 +82,7 @@ void ipt_rule_save(const struct xt_table *t, const struct xt_chain *c, const str
 {
 	const struct xt_ipspec *ip = &r->ip;
 	enum xt_family fam = (enum xt_family)t->family;
+	struct xt_rule_view v;
 	unsigned int i;
 
 	if (counters_prefix)
@@ -97,10 +98,13 @@ void ipt_rule_save(const struct xt_table *t, const struct xt_chain *c, const str
 	ipt_save_proto(out, ip);
 	if (fam == XT_FAMILY_V4 && (ip->flags & XT_F_FRAG))
 		sb_addf(out, " %s-f", ip->invflags & XT_INV_FRAG ? "! " : "");
-	for (i = 0; i < r->nmatches; i++) {
-		sb_addf(out, " -m %s", r->matches[i].ops->name);
-		if (r->matches[i].ops->save)
-			r->matches[i].ops->save(r->matches[i].data, r, out);
+	if (xt_rule_view_get(r, &v) == 0) {
+		for (i = 0; i < v.n; i++) {
+			sb_addf(out, " -m %s", v.m[i].ops->name);
+			if (v.m[i].ops->save)
+				v.m[i].ops->save(v.m[i].data, r, out);
+		}
+		xt_rule_view_put(&v);
 	}
 	if (counters_v)
 		sb_addf(out, " -c %llu %llu", (unsigned long long)r->pkts,
@@ -222,6 +226,7 @@ static void ipt_list_rule(const struct xt_table *t, const struct xt_rule *r, uns
 	const struct xt_ipspec *ip = &r->ip;
 	enum xt_family fam = (enum xt_family)t->family;
 	const char *pname = NULL;
+	struct xt_rule_view v;
 	unsigned int i, pflags = 0;
 
 	if (fmt & IPT_FMT_LINENUM)
@@ -260,11 +265,14 @@ static void ipt_list_rule(const struct xt_table *t, const struct xt_rule *r, uns
 		pflags |= XT_PRINT_NUMERIC;
 	if (fmt & IPT_FMT_VERBOSE)
 		pflags |= XT_PRINT_VERBOSE;
-	for (i = 0; i < r->nmatches; i++) {
-		if (r->matches[i].ops->print)
-			r->matches[i].ops->print(r->matches[i].data, r, pflags, out);
-		else
-			sb_addf(out, "%s ", r->matches[i].ops->name);
+	if (xt_rule_view_get(r, &v) == 0) {
+		for (i = 0; i < v.n; i++) {
+			if (v.m[i].ops->print)
+				v.m[i].ops->print(v.m[i].data, r, pflags, out);
+			else
+				sb_addf(out, "%s ", v.m[i].ops->name);
+		}
+		xt_rule_view_put(&v);
 	}
 	if (r->verdict == XT_RV_TARGET && r->target->print)
 		r->target->print(r->tdata, r, pflags, out);

@@ -16,6 +16,7 @@ struct rst {
 	int table;                      /* current table id, -1 outside */
 	bool skip;                      /* -T names another table */
 	unsigned int line;
+	bool eol;                       /* the current line ended with '\n' */
 	int rc;
 };
 
@@ -130,7 +131,8 @@ static int rst_table_start(struct rst *r, const char *name)
 		if (!env->staged[tid])
 			return rst_fail(r, 1, "%s: out of memory\n", r->rprog);
 	}
-	env->create[tid] = true;
+	/* The table comes into being only if a line of it creates something
+	 * (a chain line, a rule, -N, -P): "*nat" + COMMIT alone makes nothing. */
 	env->dirty[tid] = true;
 	env->restore_table = xt_table_info_get((enum xt_table_id)tid)->name;
 	return 0;
@@ -160,6 +162,7 @@ static int rst_chain_line(struct rst *r, char *s)
 	}
 	if (ctr && sscanf(ctr, "[%llu:%llu]", &p, &b) != 2)
 		return rst_fail(r, 1, "%s: line %u failed\n", r->rprog, r->line);
+	env->create[r->table] = true;
 	ci = xt_chain_find(t, name);
 	if (ci >= 0 && t->chains[ci].hook >= 0) {
 		if (strcmp(policy, "ACCEPT") && strcmp(policy, "DROP"))
@@ -193,7 +196,7 @@ static int rst_commit(struct rst *r)
 	env->restore_table = NULL;
 	if (r->skip || !env->staged[tid])
 		return 0;
-	if (r->test) {
+	if (r->test || !ipt_env_table_exists(env, (enum xt_table_id)tid)) {
 		xt_table_free(env->staged[tid]);
 		env->staged[tid] = NULL;
 		return 0;
@@ -262,6 +265,11 @@ static int rst_rule_line(struct rst *r, char *s)
 static int rst_line(struct rst *r, char *s)
 {
 	size_t n = strlen(s);
+	const char *t = s + strspn(s, " \t");
+	/* xtables-restore knows COMMIT only as the whole line "COMMIT\n": with
+	 * anything after it ("COMMIT ", CRLF, no final newline) the line is a
+	 * command, and "COMMIT" a bad argument. */
+	bool commit = r->eol && !strcmp(t, "COMMIT");
 
 	while (n && (s[n - 1] == '\r' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		s[--n] = '\0';
@@ -274,7 +282,7 @@ static int rst_line(struct rst *r, char *s)
 			return rst_table_start(r, s + 1);
 		return rst_fail(r, 1, "%s: line %u failed\n", r->rprog, r->line);
 	}
-	if (!strcmp(s, "COMMIT"))
+	if (commit)
 		return rst_commit(r);
 	if (*s == ':') {
 		if (r->skip)
@@ -342,6 +350,7 @@ int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv)
 	for (pos = 0; pos < ctx->input_len; pos = end + 1) {
 		for (end = pos; end < ctx->input_len && text[end] != '\n'; end++)
 			;
+		r.eol = end < ctx->input_len;
 		text[end] = '\0';
 		r.line++;
 		if (rst_line(&r, text + pos))

@@ -12,13 +12,37 @@ struct sysctl_flags {
 	bool write, quiet, names_only, values_only, ignore_unknown;
 };
 
-static void key_dotted(const char *key, char *out, size_t len)
+/* Copy key into out (len bytes, truncated) with every from replaced by to. */
+static void sysctl_key_translate(const char *key, char *out, size_t len, char from, char to)
 {
 	size_t i;
 
 	for (i = 0; key[i] && i + 1 < len; i++)
-		out[i] = key[i] == '/' ? '.' : key[i];
+		out[i] = key[i] == from ? to : key[i];
 	out[i] = 0;
+}
+
+/* sysctl accepts net/ipv4/ip_forward as well as net.ipv4.ip_forward. */
+static void sysctl_key_dotted(const char *key, char *out, size_t len)
+{
+	sysctl_key_translate(key, out, len, '/', '.');
+}
+
+static void sysctl_key_slashed(const char *key, char *out, size_t len)
+{
+	sysctl_key_translate(key, out, len, '.', '/');
+}
+
+/* procps names a missing key by its /proc/sys path; -e keeps quiet about it. */
+static int sysctl_unknown(struct cli_ctx *c, const struct sysctl_flags *f, const char *dk)
+{
+	char path[256];
+
+	if (f->ignore_unknown)
+		return 0;
+	sysctl_key_slashed(dk, path, sizeof(path));
+	sb_addf(&c->err, "sysctl: cannot stat /proc/sys/%s: No such file or directory\n", path);
+	return 1;
 }
 
 static void sysctl_print(struct cli_ctx *c, const struct sysctl_flags *f, const char *key,
@@ -37,7 +61,7 @@ static void sysctl_print(struct cli_ctx *c, const struct sysctl_flags *f, const 
 static int sysctl_write(struct cli_ctx *c, const struct sysctl_flags *f, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
-	char key[256], path[256], val[512];
+	char key[256];
 
 	if (!eq || eq == arg) {
 		sb_addf(&c->err, "sysctl: \"%s\" must be of the form name=value\n", arg);
@@ -57,49 +81,33 @@ static int sysctl_write(struct cli_ctx *c, const struct sysctl_flags *f, const c
 		v++;
 	char dk[256];
 
-	key_dotted(key, dk, sizeof(dk));
+	sysctl_key_dotted(key, dk, sizeof(dk));
 	int rc = usnf_sysctl_set(c->net, dk, v);
 
-	if (rc == -ENOENT) {
-		if (f->ignore_unknown)
-			return 0;
-		snprintf(path, sizeof(path), "%s", dk);
-		for (char *p = path; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		sb_addf(&c->err, "sysctl: cannot stat /proc/sys/%s: No such file or directory\n", path);
-		return 1;
-	}
+	if (rc == -ENOENT)
+		return sysctl_unknown(c, f, dk);
 	if (rc) {
 		sb_addf(&c->err, "sysctl: setting key \"%s\": %s\n", dk,
 			rc == -EINVAL ? "Invalid argument" : strerror(-rc));
 		return 1;
 	}
-	usnf_sysctl_get(c->net, dk, val, sizeof(val));
+	/* procps echoes the value as written, not as read back. */
 	sysctl_print(c, f, dk, v);
 	return 0;
 }
 
 static int sysctl_read(struct cli_ctx *c, const struct sysctl_flags *f, const char *key)
 {
-	char dk[256], val[512], path[256];
+	char dk[256], val[512];
 
-	key_dotted(key, dk, sizeof(dk));
-	if (usnf_sysctl_get(c->net, dk, val, sizeof(val))) {
-		if (f->ignore_unknown)
-			return 0;
-		snprintf(path, sizeof(path), "%s", dk);
-		for (char *p = path; *p; p++)
-			if (*p == '.')
-				*p = '/';
-		sb_addf(&c->err, "sysctl: cannot stat /proc/sys/%s: No such file or directory\n", path);
-		return 1;
-	}
+	sysctl_key_dotted(key, dk, sizeof(dk));
+	if (usnf_sysctl_get(c->net, dk, val, sizeof(val)))
+		return sysctl_unknown(c, f, dk);
 	sysctl_print(c, f, dk, val);
 	return 0;
 }
 
-static int key_cmp(const void *a, const void *b)
+static int sysctl_key_cmp(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -116,7 +124,7 @@ static int sysctl_all(struct cli_ctx *c, const struct sysctl_flags *f)
 		return 1;
 	for (unsigned int i = 0; i < n; i++)
 		keys[i] = stack_sysctl_key_at(c->net, i);
-	qsort(keys, n, sizeof(*keys), key_cmp);
+	qsort(keys, n, sizeof(*keys), sysctl_key_cmp);
 	for (unsigned int i = 0; i < n; i++)
 		sysctl_read(c, f, keys[i]);
 	free(keys);

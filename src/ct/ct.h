@@ -109,6 +109,11 @@ struct ct_conn {
 	char helper[16];                /* assigned helper name ("" none) */
 	struct ct_conn *next_unconf;    /* unconfirmed list */
 	struct ct_conn *next_dead;      /* graveyard / free list */
+	/* NAT (src/nat, the nf_conn_nat extension): bysource chain, MASQUERADE device,
+	 * the port-pool slot charged for this binding (-1 none). */
+	struct ct_conn *nat_bysrc_next;
+	int nat_masq_ifindex;
+	int nat_pool;
 };
 
 /* ctinfo of a packet, CT_UNTRACKED or, with ct NULL and ctinfo != UNTRACKED, INVALID. */
@@ -175,6 +180,8 @@ uint32_t ct_frag_max_size(const struct pkt *p);
 
 /* A live confirmed connection with tuple t in either direction, NULL if none. */
 struct ct_conn *ct_lookup(struct usnf_net *net, const struct ct_tuple *t, enum ct_dir *dir);
+/* nf_ct_invert_tuple() that never fails: an ICMP type without a reply type is kept. */
+void ct_tuple_invert_any(const struct ct_tuple *in, struct ct_tuple *out);
 /* The packet's own tuple (original direction as seen), 0 or -1. */
 int ct_pkt_tuple(const struct pkt *p, uint8_t l3, struct ct_tuple *t);
 

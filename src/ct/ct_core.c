@@ -141,6 +141,8 @@ uint32_t ct_conn_timeout_left(const struct usnf_net *net, const struct ct_conn *
 
 static void conn_free(struct ct_net *cn, struct ct_conn *c)
 {
+	if (cn->nat_free)
+		cn->nat_free(cn->nat_ctx, c);
 	c->next_dead = cn->freelist;
 	cn->freelist = c;
 }
@@ -153,8 +155,10 @@ static struct ct_conn *conn_alloc(struct ct_net *cn)
 		cn->freelist = c->next_dead;
 	else
 		c = malloc(sizeof(*c));
-	if (c)
+	if (c) {
 		memset(c, 0, sizeof(*c));
+		c->nat_pool = -1;
+	}
 	return c;
 }
 
@@ -636,6 +640,8 @@ void ct_net_exit(struct usnf_net *net)
 		}
 	}
 	ct_frame_end(cn);
+	if (cn->nat_exit)
+		cn->nat_exit(net);
 	for (c = cn->freelist; c; c = next) {
 		next = c->next_dead;
 		free(c);

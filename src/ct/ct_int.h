@@ -35,6 +35,10 @@ struct ct_net {
 	struct usnf_hook_ops ops[2][6];
 	struct ct_sysctl sys;
 	struct ct_defrag *defrag;
+	/* NAT's per-connection cleanup (nf_nat_cleanup_conntrack) and its exit. */
+	void (*nat_free)(void *ctx, struct ct_conn *c);
+	void (*nat_exit)(struct usnf_net *net);
+	void *nat_ctx;
 };
 
 static inline struct ct_net *ctn(const struct usnf_net *net) { return net->ct; }

@@ -94,6 +94,12 @@ bool ct_tuple_invert(const struct ct_tuple *in, struct ct_tuple *out)
 	return true;
 }
 
+void ct_tuple_invert_any(const struct ct_tuple *in, struct ct_tuple *out)
+{
+	if (!ct_tuple_invert(in, out))
+		out->dport = in->dport;         /* addresses swapped, id kept */
+}
+
 /* nf_checksum(): the L4 checksum over [thoff, end) with its pseudo header; true if bad. */
 static bool l4_csum_bad(const struct pkt *p, uint8_t l3, uint8_t proto, uint32_t thoff)
 {

@@ -188,14 +188,17 @@ static int push_frame(struct rd *r, unsigned int ifc, uint64_t ticks, size_t dat
 	return 0;
 }
 
-static int parse_epb(struct rd *r, size_t off, size_t blen)
+/*
+ * The body shared by the enhanced packet block and the obsolete packet block:
+ * both put timestamp, captured and original length at offsets 12..27 and the
+ * data at 28; only the interface id differs (32 bits vs 16 bits + drops).
+ */
+static int parse_packet_body(struct rd *r, size_t off, size_t blen, uint32_t ifid)
 {
 	unsigned int ifc;
 	int rc;
 
-	if (blen < 32)
-		return rd_fail(r, off, "enhanced packet block shorter than 32 bytes");
-	rc = iface_of(r, off, rd32(r, off + 8), &ifc);
+	rc = iface_of(r, off, ifid, &ifc);
 	if (rc)
 		return rc;
 	uint64_t ticks = (uint64_t)rd32(r, off + 12) << 32 | rd32(r, off + 16);
@@ -205,21 +208,18 @@ static int parse_epb(struct rd *r, size_t off, size_t blen)
 	return push_frame(r, ifc, ticks, off + 28, caplen, rd32(r, off + 24));
 }
 
+static int parse_epb(struct rd *r, size_t off, size_t blen)
+{
+	if (blen < 32)
+		return rd_fail(r, off, "enhanced packet block shorter than 32 bytes");
+	return parse_packet_body(r, off, blen, rd32(r, off + 8));
+}
+
 static int parse_pb(struct rd *r, size_t off, size_t blen)
 {
-	unsigned int ifc;
-	int rc;
-
 	if (blen < 32)
 		return rd_fail(r, off, "packet block shorter than 32 bytes");
-	rc = iface_of(r, off, rd16(r, off + 8), &ifc);
-	if (rc)
-		return rc;
-	uint64_t ticks = (uint64_t)rd32(r, off + 12) << 32 | rd32(r, off + 16);
-	uint32_t caplen = rd32(r, off + 20);
-	if (caplen > blen - 32)
-		return rd_fail(r, off, "captured length runs past the end of its block");
-	return push_frame(r, ifc, ticks, off + 28, caplen, rd32(r, off + 24));
+	return parse_packet_body(r, off, blen, rd16(r, off + 8));
 }
 
 static int parse_spb(struct rd *r, size_t off, size_t blen)

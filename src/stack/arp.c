@@ -42,16 +42,20 @@ static bool arp_ignored(struct usnf_net *net, struct usnf_iface *in, uint32_t si
 	}
 }
 
-/* arp_create() + arp_xmit(): a reply to sha for tip. */
-static void arp_send_reply(struct usnf_net *net, const struct pkt *req, struct usnf_iface *dev,
-			   uint32_t dest_ip, uint32_t src_ip, const uint8_t *dest_hw)
+/*
+ * arp_create() + arp_xmit(): an Ethernet/IPv4 ARP packet of op from dev's
+ * address and sip to tha/tip, sent to the link-layer address dest_hw.
+ */
+static void arp_send(struct usnf_net *net, const struct pkt *cause, struct usnf_iface *dev,
+		     uint16_t op, uint32_t sip, uint32_t tip, const uint8_t *tha,
+		     const uint8_t *dest_hw)
 {
-	struct pkt *p = stack_pkt_new(net, req);
+	struct pkt *p = stack_pkt_new(net, cause);
+	uint8_t *a;
 
 	if (!p)
 		return;
-	uint8_t *a = pkt_data(p);
-
+	a = pkt_data(p);
 	p->len = 28;
 	p->net_off = p->data;
 	p->protocol = PKT_ETH_P_ARP;
@@ -59,11 +63,11 @@ static void arp_send_reply(struct usnf_net *net, const struct pkt *req, struct u
 	wr16(a + 2, PKT_ETH_P_IP);
 	a[4] = 6;
 	a[5] = 4;
-	wr16(a + 6, ARPOP_REPLY);
+	wr16(a + 6, op);
 	memcpy(a + 8, dev->mac, 6);
-	memcpy(a + 14, &src_ip, 4);
-	memcpy(a + 18, dest_hw, 6);
-	memcpy(a + 24, &dest_ip, 4);
+	memcpy(a + 14, &sip, 4);
+	memcpy(a + 18, tha, 6);
+	memcpy(a + 24, &tip, 4);
 	p->oif = dev->ifindex;
 	stack_xmit(net, p, dev, dest_hw, PKT_ETH_P_ARP);
 }
@@ -77,8 +81,8 @@ void arp_send_request(struct usnf_net *net, const struct pkt *cause, struct usnf
 		      const uint8_t *target)
 {
 	static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zero[6];
 	uint32_t sip = 0, tip;
-	struct pkt *p;
 
 	memcpy(&tip, target, 4);
 	if (cause && cause->net_off != PKT_OFF_UNSET) {
@@ -89,25 +93,7 @@ void arp_send_request(struct usnf_net *net, const struct pkt *cause, struct usnf
 	}
 	if (!sip)
 		route_select_src4(net, dev->ifindex, tip, ROUTE_SCOPE_LINK, &sip);
-	p = stack_pkt_new(net, cause);
-	if (!p)
-		return;
-	uint8_t *a = pkt_data(p);
-
-	p->len = 28;
-	p->net_off = p->data;
-	p->protocol = PKT_ETH_P_ARP;
-	wr16(a, ARPHRD_ETHER);
-	wr16(a + 2, PKT_ETH_P_IP);
-	a[4] = 6;
-	a[5] = 4;
-	wr16(a + 6, ARPOP_REQUEST);
-	memcpy(a + 8, dev->mac, 6);
-	memcpy(a + 14, &sip, 4);
-	memset(a + 18, 0, 6);
-	memcpy(a + 24, &tip, 4);
-	p->oif = dev->ifindex;
-	stack_xmit(net, p, dev, bc, PKT_ETH_P_ARP);
+	arp_send(net, cause, dev, ARPOP_REQUEST, sip, tip, zero, bc);
 }
 
 /* arp_process(): an entry that exists learns the sender (arp_accept 0 creates none). */
@@ -169,7 +155,8 @@ void arp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)
 				stack_resolve_flush(net, AF_INET_, in->ifindex, &sip);
 			}
 			stack_trace_local(net, p, "arp reply");
-			arp_send_reply(net, p, in, sip, tip, sha);
+			/* arp_send(ARPOP_REPLY): our answer goes straight back to the asker. */
+			arp_send(net, p, in, ARPOP_REPLY, tip, sip, sha, sha);
 			pkt_free(p);
 			return;
 		}

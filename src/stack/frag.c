@@ -109,7 +109,7 @@ void frag_expire(struct usnf_net *net)
 			if (q->family == AF_INET6_)
 				icmp6_send(net, head, 3, 1, 0);
 			else
-				icmp_send4(net, head, 11, 1, 0, false);
+				icmp_send4(net, head, 11, 1, 0);
 		}
 		fq_kill(t, q);
 	}

@@ -96,6 +96,65 @@ static bool icmp4_xrlim_allow(struct usnf_net *net, uint8_t type, uint8_t code, 
 	return stack_peer_xrlim_allow(net, peer, timeout > 0 ? (uint64_t)timeout : 0);
 }
 
+/* Record route copied to o, with saddr in the next slot if there is one. */
+static int ip4_options_echo_rr(const uint8_t *opt, uint8_t *o, uint32_t saddr)
+{
+	uint8_t len = opt[1], soff = opt[2];
+
+	memcpy(o, opt, len);
+	if (soff <= len) {
+		if (soff + 3 > len)
+			return -1;
+		o[2] = (uint8_t)(soff + 4);
+		memcpy(o + o[2] - 5, &saddr, 4);
+	}
+	return 0;
+}
+
+/*
+ * Timestamp copied to o and, with room left, stamped as its flag asks:
+ * 0 time only, 1 address and time, 3 time only where the prespecified
+ * address is ours.
+ */
+static int ip4_options_echo_ts(struct usnf_net *net, const uint8_t *opt, uint8_t *o,
+			       uint32_t saddr)
+{
+	uint8_t len = opt[1], soff = opt[2], type = opt[3] & 0x0f;
+	bool needaddr = false, needtime = false;
+
+	memcpy(o, opt, len);
+	if (soff > len)
+		return 0;
+	if (type == 1) {
+		if (soff + 3 > len)
+			return -1;
+		needaddr = true;
+		soff += 4;
+	}
+	if (type == 0 || type == 1 || type == 3) {
+		if (soff + 3 > len)
+			return -1;
+		if (type != 3) {
+			needtime = true;
+			soff += 4;
+		} else if (soff + 7 <= len) {
+			uint32_t a;
+
+			memcpy(&a, o + soff - 1, 4);
+			if (route_addr_type(net, AF_INET_, &a, 0) != RTN_UNICAST) {
+				needtime = true;
+				soff += 8;
+			}
+		}
+	}
+	o[2] = soff;
+	if (needaddr)
+		memcpy(o + soff - 9, &saddr, 4);
+	if (needtime)
+		wr32(o + soff - 5, ipv4_options_time(net));
+	return 0;
+}
+
 /*
  * ip_options_echo() then ip_options_build(): the options of a reply to old, at
  * d.  Record route and timestamp are copied (in that order, whatever the order
@@ -131,53 +190,14 @@ static int ip4_options_echo(struct usnf_net *net, const struct pkt *old, uint8_t
 		i += iph[i + 1];
 	}
 	if (rr >= 0) {
-		uint8_t len = iph[rr + 1], soff = iph[rr + 2];
-
-		memcpy(d, iph + rr, len);
-		if (soff <= len) {
-			if (soff + 3 > len)
-				return -1;
-			d[2] = (uint8_t)(soff + 4);
-			memcpy(d + d[2] - 5, &saddr, 4);
-		}
-		n += len;
+		if (ip4_options_echo_rr(iph + rr, d, saddr) < 0)
+			return -1;
+		n += iph[rr + 1];
 	}
 	if (ts >= 0) {
-		uint8_t len = iph[ts + 1], soff = iph[ts + 2], *o = d + n;
-		uint8_t type = iph[ts + 3] & 0x0f;
-		bool needaddr = false, needtime = false;
-
-		memcpy(o, iph + ts, len);
-		if (soff <= len) {
-			if (type == 1) {
-				if (soff + 3 > len)
-					return -1;
-				needaddr = true;
-				soff += 4;
-			}
-			if (type == 0 || type == 1 || type == 3) {
-				if (soff + 3 > len)
-					return -1;
-				if (type != 3) {
-					needtime = true;
-					soff += 4;
-				} else if (soff + 7 <= len) {
-					uint32_t a;
-
-					memcpy(&a, o + soff - 1, 4);
-					if (route_addr_type(net, AF_INET_, &a, 0) != RTN_UNICAST) {
-						needtime = true;
-						soff += 8;
-					}
-				}
-			}
-			o[2] = soff;
-			if (needaddr)
-				memcpy(o + soff - 9, &saddr, 4);
-			if (needtime)
-				wr32(o + soff - 5, ipv4_options_time(net));
-		}
-		n += len;
+		if (ip4_options_echo_ts(net, iph + ts, d + n, saddr) < 0)
+			return -1;
+		n += iph[ts + 1];
 	}
 	while (n & 3)
 		d[n++] = 0;
@@ -193,61 +213,48 @@ static uint16_t icmp_len(const struct pkt *p)
 
 /* ---- icmp_send() ---- */
 
-void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
-		uint32_t info, bool from_reject)
+/*
+ * __icmp_send()'s refusals: never about a packet not addressed to us at link
+ * level, a broadcast or multicast, a fragment other than the first, or (RFC
+ * 1122 3.2.2) an ICMP error or a malformed ICMP type.
+ */
+static bool icmp_send4_permitted(const struct pkt *old, const uint8_t *iph, uint8_t type)
 {
-	const uint8_t *iph = pkt_header(old, old->net_off, 20);
-	uint32_t saddr = 0, daddr, mtu = 576, room, dlen;
-	struct pkt *p;
-
-	(void)from_reject;
-	if (!iph || old->pkt_type != PKT_HOST)
-		return;
+	if (old->pkt_type != PKT_HOST)
+		return false;
 	if (old->rt_type == RTN_BROADCAST || old->rt_type == RTN_MULTICAST)
-		return;
+		return false;
 	if (rd16(iph + 6) & 0x1fff)
-		return;                         /* only fragment 0 */
+		return false;
 	if (icmp_is_error(type) && iph[9] == 1) {
 		const uint8_t *it = pkt_header(old, old->net_off + (iph[0] & 0x0fu) * 4, 1);
 
 		if (!it || *it > NR_ICMP_TYPES || icmp_is_error(*it))
-			return;         /* no error about an error */
+			return false;
 	}
-	daddr = ip_saddr(iph);
-	if (old->rt_type == RTN_LOCAL) {
+	return true;
+}
+
+/*
+ * __icmp_send()'s source: the offending packet's destination when it was for
+ * us, with icmp_errors_use_inbound_ifaddr the incoming device's address, else
+ * 0 (the route's choice).
+ */
+static uint32_t icmp_send4_saddr(struct usnf_net *net, const struct pkt *old,
+				 const uint8_t *iph)
+{
+	uint32_t saddr = 0;
+
+	if (old->rt_type == RTN_LOCAL)
 		saddr = ip_daddr(iph);
-	} else if (old->iif && !old->local_out &&
-		   stk(net)->sys[SYS_ICMP_ERRORS_USE_INBOUND_IFADDR]) {
-		route_select_src4(net, old->iif, daddr, ROUTE_SCOPE_LINK, &saddr);
-	}
-	uint32_t rsrc = 0;
+	else if (old->iif && !old->local_out && stk(net)->sys[SYS_ICMP_ERRORS_USE_INBOUND_IFADDR])
+		route_select_src4(net, old->iif, ip_saddr(iph), ROUTE_SCOPE_LINK, &saddr);
+	return saddr;
+}
 
-	if (!icmp_route_src4(net, daddr, &rsrc, &mtu))
-		return;
-	if (!icmp4_xrlim_allow(net, type, code, daddr))
-		return;
-	if (!saddr)
-		saddr = rsrc;
-	p = stack_pkt_new(net, old);
-	if (!p)
-		return;
-	uint8_t *h = pkt_data(p);
-	int optlen = ip4_options_echo(net, old, h + 20, saddr, type == 12 ? info >> 24 : 60);
-
-	if (optlen < 0) {
-		pkt_free(p);
-		return;
-	}
-	room = mtu > 576 ? 576 : mtu;
-	room -= 20 + (uint32_t)optlen + 8;
-	dlen = old->len - (old->net_off - old->data);
-	if (dlen > room)
-		dlen = room;
-	uint8_t *ic = h + 20 + optlen;
-	/* Errors go out at internetwork-control precedence, keeping the DSCP's TOS bits. */
-	uint8_t tos = icmp_is_error(type) ? (uint8_t)((iph[1] & 0x1e) | 0xc0) : iph[1];
-
-	p->len = 20 + (uint32_t)optlen + 8 + dlen;
+/* The 8-byte ICMP header: type, code and the type's info word. */
+static void icmp_send4_hdr(uint8_t *ic, uint8_t type, uint8_t code, uint32_t info)
+{
 	memset(ic, 0, 8);
 	ic[0] = type;
 	ic[1] = code;
@@ -257,9 +264,50 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 		wr32(ic + 4, info);                     /* pointer << 24 */
 	else if (type == 5)
 		memcpy(ic + 4, &info, 4);               /* gateway */
-	memcpy(ic + 8, pkt_at(old, old->net_off), dlen);
-	uint16_t c = csum_fold(csum_partial(ic, 8 + dlen, 0));
+}
 
+void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
+		uint32_t info)
+{
+	const uint8_t *iph = pkt_header(old, old->net_off, 20);
+	uint32_t saddr, rsrc = 0, daddr, mtu = 576, room, dlen;
+	uint8_t *h, *ic, tos;
+	struct pkt *p;
+	uint16_t c;
+	int optlen;
+
+	if (!iph || !icmp_send4_permitted(old, iph, type))
+		return;
+	daddr = ip_saddr(iph);
+	saddr = icmp_send4_saddr(net, old, iph);
+	if (!icmp_route_src4(net, daddr, &rsrc, &mtu))
+		return;
+	if (!icmp4_xrlim_allow(net, type, code, daddr))
+		return;
+	if (!saddr)
+		saddr = rsrc;
+	p = stack_pkt_new(net, old);
+	if (!p)
+		return;
+	h = pkt_data(p);
+	optlen = ip4_options_echo(net, old, h + 20, saddr, type == 12 ? info >> 24 : 60);
+	if (optlen < 0) {
+		pkt_free(p);
+		return;
+	}
+	/* As much of the offending datagram as fits in 576 bytes (RFC 1812 4.3.2.3). */
+	room = mtu > 576 ? 576 : mtu;
+	room -= 20 + (uint32_t)optlen + 8;
+	dlen = old->len - (old->net_off - old->data);
+	if (dlen > room)
+		dlen = room;
+	ic = h + 20 + optlen;
+	/* Errors go out at internetwork-control precedence, keeping the DSCP's TOS bits. */
+	tos = icmp_is_error(type) ? (uint8_t)((iph[1] & 0x1e) | 0xc0) : iph[1];
+	p->len = 20 + (uint32_t)optlen + 8 + dlen;
+	icmp_send4_hdr(ic, type, code, info);
+	memcpy(ic + 8, pkt_at(old, old->net_off), dlen);
+	c = csum_fold(csum_partial(ic, 8 + dlen, 0));
 	memcpy(ic + 2, &c, 2);
 	ip4_hdr_put(net, h, (unsigned int)optlen, tos, (uint16_t)p->len, false,
 		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
@@ -292,57 +340,26 @@ void stack_icmp_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t typ
 		if (csum_l4(oldpkt, th, l4len, pseudo) != 0)
 			return;
 	}
-	icmp_send4(net, oldpkt, type, code, info, true);
+	icmp_send4(net, oldpkt, type, code, info);
 }
 
 /* ---- echo (icmp_echo() / icmp_reply()) ---- */
 
-static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
-{
-	const uint8_t *iph = pkt_network(req);
-	uint32_t len = icmp_len(req), saddr, daddr = ip_saddr(iph);
-	struct pkt *p;
-
-	if (req->rt_type == RTN_LOCAL) {
-		saddr = ip_daddr(iph);
-	} else if (!icmp_route_src4(net, daddr, &saddr, NULL)) {
-		return;         /* fib_compute_spec_dst() for broadcast requests */
-	}
-	p = stack_pkt_new(net, req);
-	if (!p)
-		return;
-	uint8_t *h = pkt_data(p);
-	int optlen = ip4_options_echo(net, req, h + 20, saddr, 60);
-
-	if (optlen < 0) {
-		pkt_free(p);
-		return;
-	}
-	uint8_t *ic = h + 20 + optlen;
-
-	p->len = 20 + (uint32_t)optlen + len;
-	memcpy(ic, pkt_transport(req), len);
-	ic[0] = ICMP_ECHOREPLY;
-	ic[1] = 0;
-	ic[2] = ic[3] = 0;
-	uint16_t c = csum_fold(csum_partial(ic, len, 0));
-
-	memcpy(ic + 2, &c, 2);
-	/* The ICMP socket does no PMTU discovery (no DF); the reply keeps the TOS. */
-	ip4_hdr_put(net, h, (unsigned int)optlen, iph[1], (uint16_t)p->len, false,
-		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
-	ipv4_local_out(net, p);
-}
-
 /*
- * icmp_timestamp(): the originate timestamp back with receive and transmit
- * times (ms since midnight UT, here by the engine clock), through icmp_reply().
+ * icmp_reply(): answer req with the 8-byte ICMP header hdr followed by data,
+ * from the address the request came to (fib_compute_spec_dst() for broadcast
+ * requests), echoing its IP options.  The ICMP socket does no PMTU discovery
+ * (no DF); the reply keeps the TOS.
  */
-static void icmp_timestamp_reply(struct usnf_net *net, const struct pkt *req)
+static void icmp_reply4(struct usnf_net *net, const struct pkt *req, const uint8_t hdr[8],
+			const uint8_t *data, uint32_t data_len)
 {
 	const uint8_t *iph = pkt_network(req);
-	uint32_t saddr, daddr = ip_saddr(iph), now = ipv4_options_time(net);
+	uint32_t len = 8 + data_len, saddr, daddr = ip_saddr(iph);
 	struct pkt *p;
+	uint8_t *h, *ic;
+	uint16_t c;
+	int optlen;
 
 	if (req->rt_type == RTN_LOCAL)
 		saddr = ip_daddr(iph);
@@ -351,28 +368,53 @@ static void icmp_timestamp_reply(struct usnf_net *net, const struct pkt *req)
 	p = stack_pkt_new(net, req);
 	if (!p)
 		return;
-	uint8_t *h = pkt_data(p);
-	int optlen = ip4_options_echo(net, req, h + 20, saddr, 60);
-
+	h = pkt_data(p);
+	optlen = ip4_options_echo(net, req, h + 20, saddr, 60);
 	if (optlen < 0) {
 		pkt_free(p);
 		return;
 	}
-	uint8_t *ic = h + 20 + optlen;
-
-	p->len = 20 + (uint32_t)optlen + 20;
-	memcpy(ic, pkt_transport(req), 12);
-	ic[0] = ICMP_TIMESTAMPREPLY;
-	ic[1] = 0;
+	ic = h + 20 + optlen;
+	p->len = 20 + (uint32_t)optlen + len;
+	memcpy(ic, hdr, 8);
+	memcpy(ic + 8, data, data_len);
 	ic[2] = ic[3] = 0;
-	wr32(ic + 12, now);
-	wr32(ic + 16, now);
-	uint16_t c = csum_fold(csum_partial(ic, 20, 0));
-
+	c = csum_fold(csum_partial(ic, len, 0));
 	memcpy(ic + 2, &c, 2);
 	ip4_hdr_put(net, h, (unsigned int)optlen, iph[1], (uint16_t)p->len, false,
 		    (uint8_t)stk(net)->sys[SYS_IP_DEFAULT_TTL], 1, saddr, daddr);
 	ipv4_local_out(net, p);
+}
+
+/* icmp_echo(): the request's identifier, sequence and data come back. */
+static void icmp_echo_reply(struct usnf_net *net, const struct pkt *req)
+{
+	const uint8_t *ic = pkt_transport(req);
+	uint8_t hdr[8];
+
+	memcpy(hdr, ic, 8);
+	hdr[0] = ICMP_ECHOREPLY;
+	hdr[1] = 0;
+	icmp_reply4(net, req, hdr, ic + 8, icmp_len(req) - 8u);
+}
+
+/*
+ * icmp_timestamp(): the originate timestamp back with receive and transmit
+ * times (ms since midnight UT, here by the engine clock), through icmp_reply().
+ */
+static void icmp_timestamp_reply(struct usnf_net *net, const struct pkt *req)
+{
+	const uint8_t *ic = pkt_transport(req);
+	uint32_t now = ipv4_options_time(net);
+	uint8_t hdr[8], times[12];
+
+	memcpy(hdr, ic, 8);
+	hdr[0] = ICMP_TIMESTAMPREPLY;
+	hdr[1] = 0;
+	memcpy(times, ic + 8, 4);
+	wr32(times + 4, now);
+	wr32(times + 8, now);
+	icmp_reply4(net, req, hdr, times, sizeof(times));
 }
 
 void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in)

@@ -199,9 +199,9 @@ static int ipv4_options_compile(struct usnf_net *net, uint8_t *iph, uint32_t spe
 
 /* ---- output: neighbour, fragmentation, POSTROUTING ---- */
 
+/* ip_finish_output2() + neigh_output(): broadcast/multicast map, else the neighbour or ARP. */
 static void ipv4_neigh_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
 {
-	const uint8_t *iph = pkt_network(p);
 	uint32_t nh;
 	uint8_t mac[6];
 
@@ -223,7 +223,6 @@ static void ipv4_neigh_output(struct usnf_net *net, struct pkt *p, const struct 
 		}
 		memcpy(mac, m, 6);
 	}
-	(void)iph;
 	stack_xmit(net, p, out, mac, PKT_ETH_P_IP);
 }
 
@@ -311,7 +310,7 @@ static void ipv4_finish_output(struct usnf_net *net, struct pkt *p, const struct
 	if (p->len > mtu) {
 		if (rd16(iph + 6) & IP_DF) {
 			/* ip_fragment(): DF set and too big (a local packet): frag needed. */
-			icmp_send4(net, p, 3, 4, mtu, false);
+			icmp_send4(net, p, 3, 4, mtu);
 			stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
 			return;
 		}
@@ -321,26 +320,6 @@ static void ipv4_finish_output(struct usnf_net *net, struct pkt *p, const struct
 	ipv4_neigh_output(net, p, out);
 }
 
-/* Locally generated packets routed to ourselves go round through lo (loopback_xmit()). */
-static void ipv4_loopback(struct usnf_net *net, struct pkt *p)
-{
-	struct usnf_iface *lo = route_iface_get(net, 1);
-	struct stack_ctx *s = stk(net);
-
-	if (s->depth > 4) {
-		stack_drop(net, p, PKT_DROP_NOMEM);
-		return;
-	}
-	p->iif = lo->ifindex;
-	p->oif = 0;
-	p->local_out = false;
-	p->pkt_type = PKT_HOST;
-	p->rt_type = RTN_UNSPEC;
-	s->depth++;
-	ipv4_rcv(net, p, lo);
-	s->depth--;
-}
-
 /* ip_output(): POSTROUTING, then ip_finish_output(). */
 static void ipv4_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *in,
 			const struct usnf_iface *out)
@@ -348,7 +327,7 @@ static void ipv4_output(struct usnf_net *net, struct pkt *p, const struct usnf_i
 	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_POST_ROUTING, p, in, out))
 		return;
 	if (p->rt_type == RTN_LOCAL) {
-		ipv4_loopback(net, p);
+		stack_loopback(net, p, ipv4_rcv);
 		return;
 	}
 	ipv4_finish_output(net, p, out);
@@ -487,7 +466,7 @@ static void ipv4_send_redirect(struct usnf_net *net, const struct pkt *p,
 	memcpy(&gw, p->nexthop, 4);
 	peer = stack_peer_get(net, AF_INET_, &saddr);
 	if (!peer) {
-		icmp_send4(net, p, 5, 1, gw, false);
+		icmp_send4(net, p, 5, 1, gw);
 		return;
 	}
 	if (time_after(now, peer->rate_last + IP_RT_REDIRECT_SILENCE)) {
@@ -500,7 +479,7 @@ static void ipv4_send_redirect(struct usnf_net *net, const struct pkt *p,
 	}
 	if (peer->n_redirects == 0 ||
 	    time_after(now, peer->rate_last + ((uint64_t)IP_RT_REDIRECT_LOAD << peer->n_redirects))) {
-		icmp_send4(net, p, 5, 1, gw, false);
+		icmp_send4(net, p, 5, 1, gw);
 		peer->rate_last = now;
 		peer->n_redirects++;
 	}
@@ -518,7 +497,7 @@ static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface 
 		return;
 	}
 	if (iph[8] <= 1) {
-		icmp_send4(net, p, 11, 0, 0, false);
+		icmp_send4(net, p, 11, 0, 0);
 		stack_drop(net, p, PKT_DROP_IP_TTL_EXPIRED);
 		return;
 	}
@@ -529,7 +508,7 @@ static void ipv4_forward(struct usnf_net *net, struct pkt *p, struct usnf_iface 
 	/* ip_exceeds_mtu(): only DF packets are refused; the others get fragmented. */
 	mtu = r->mtu ? r->mtu : out->mtu;
 	if (p->len > mtu && (rd16(iph + 6) & IP_DF)) {
-		icmp_send4(net, p, 3, 4, mtu, false);
+		icmp_send4(net, p, 3, 4, mtu);
 		stack_drop(net, p, PKT_DROP_PKT_TOO_BIG);
 		return;
 	}
@@ -621,7 +600,7 @@ static void udp4_rcv(struct usnf_net *net, struct pkt *p)
 	}
 	stack_set_fate(net, USNF_FATE_LOCAL);
 	stack_trace_local(net, p, "udp port unreachable");
-	icmp_send4(net, p, 3, 3, 0, false);
+	icmp_send4(net, p, 3, 3, 0);
 	stack_drop(net, p, PKT_DROP_NO_SOCKET);
 }
 
@@ -650,7 +629,7 @@ static void ipv4_local_deliver_finish(struct usnf_net *net, struct pkt *p, struc
 	}
 	/* ip_protocol_deliver_rcu(): no handler, no raw socket. */
 	stack_trace_local(net, p, "protocol unreachable");
-	icmp_send4(net, p, 3, 2, 0, false);
+	icmp_send4(net, p, 3, 2, 0);
 	stack_drop(net, p, PKT_DROP_IP_NOPROTO);
 }
 
@@ -881,7 +860,7 @@ static void ipv4_error(struct usnf_net *net, struct pkt *p, const struct rt4_res
 				send = false;
 		}
 		if (send)
-			icmp_send4(net, p, 3, (uint8_t)res->icmp_code, 0, false);
+			icmp_send4(net, p, 3, (uint8_t)res->icmp_code, 0);
 	}
 	stack_drop(net, p, res->reason);
 }
@@ -922,7 +901,7 @@ static void ipv4_rcv_finish(struct usnf_net *net, struct pkt *p, struct usnf_ifa
 		int bad = ipv4_options_compile(net, pkt_network(p), ipv4_spec_dst(net, p, in), &o);
 
 		if (bad) {
-			icmp_send4(net, p, 12, 0, (uint32_t)bad << 24, false);
+			icmp_send4(net, p, 12, 0, (uint32_t)bad << 24);
 			stack_drop(net, p, PKT_DROP_IP_INHDR);
 			return;
 		}

@@ -173,6 +173,7 @@ bad:
 
 /* ---- output ---- */
 
+/* ip6_finish_output2(): 33:33 + low 32 bits for multicast (ipv6_eth_mc_map()), else NDP. */
 static void ipv6_neigh_output(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
 {
 	uint8_t mac[6];
@@ -190,25 +191,6 @@ static void ipv6_neigh_output(struct usnf_net *net, struct pkt *p, const struct 
 		memcpy(mac, m, 6);
 	}
 	stack_xmit(net, p, out, mac, PKT_ETH_P_IPV6);
-}
-
-static void ipv6_loopback(struct usnf_net *net, struct pkt *p)
-{
-	struct usnf_iface *lo = route_iface_get(net, 1);
-	struct stack_ctx *s = stk(net);
-
-	if (s->depth > 4) {
-		stack_drop(net, p, PKT_DROP_NOMEM);
-		return;
-	}
-	p->iif = lo->ifindex;
-	p->oif = 0;
-	p->local_out = false;
-	p->pkt_type = PKT_HOST;
-	p->rt_type = RTN_UNSPEC;
-	s->depth++;
-	ipv6_rcv(net, p, lo);
-	s->depth--;
 }
 
 /*
@@ -263,7 +245,7 @@ static void ipv6_output(struct usnf_net *net, struct pkt *p, const struct usnf_i
 	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_POST_ROUTING, p, in, out))
 		return;
 	if (p->rt_type == RTN_LOCAL) {
-		ipv6_loopback(net, p);
+		stack_loopback(net, p, ipv6_rcv);
 		return;
 	}
 	uint32_t mtu = p->mtu ? p->mtu : out->mtu;
@@ -468,6 +450,41 @@ static void udp6_rcv(struct usnf_net *net, struct pkt *p, uint32_t off)
 }
 
 /*
+ * A hop-by-hop, destination options or routing header met on the way in
+ * (ip6_protocol_deliver_rcu() calling ipv6_destopt_rcv()/ipv6_rthdr_rcv()):
+ * checked, then skipped.  Returns false when p was dropped.
+ */
+static bool ipv6_exthdr_rcv(struct usnf_net *net, struct pkt *p, uint8_t *nh, uint32_t *nhoff,
+			    uint32_t *off)
+{
+	const uint8_t *h;
+
+	if (*nh == NEXTHDR_HOP && *off != 40) {
+		/* Hop-by-hop only first; that one was already checked in ipv6_rcv(). */
+		icmp6_send(net, p, 4, 1, *nhoff);
+		stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+		return false;
+	}
+	if (*nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, p->net_off + *off, 8, false))
+		return false;
+	h = pkt_header(p, p->net_off + *off, *nh == NEXTHDR_ROUTING ? 4 : 2);
+	if (!h) {
+		stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+		return false;
+	}
+	if (*nh == NEXTHDR_ROUTING && h[3] != 0) {
+		/* ipv6_rthdr_rcv(): no routing header type is accepted here. */
+		icmp6_send(net, p, 4, 0, *off + 2);
+		stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+		return false;
+	}
+	*nhoff = *off;
+	*nh = h[0];
+	*off += ((uint32_t)h[1] + 1) * 8;
+	return true;
+}
+
+/*
  * ip6_protocol_deliver_rcu(): walk the headers after the fixed header (a leading
  * hop-by-hop header was handled in ipv6_rcv()); offsets are from the network
  * header.  Fragments are reassembled here, after LOCAL_IN saw each of them.
@@ -479,44 +496,12 @@ static void ipv6_local_deliver_finish(struct usnf_net *net, struct pkt *p, struc
 	bool fragmented = false;
 
 	for (;;) {
-		const uint8_t *h;
-
 		switch (nh) {
 		case NEXTHDR_HOP:
-			if (off != 40) {
-				icmp6_send(net, p, 4, 1, nhoff);
-				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
-				return;
-			}
-			/* already checked in ipv6_rcv() */
-			/* fallthrough */
 		case NEXTHDR_DEST:
-			if (nh == NEXTHDR_DEST && !ipv6_parse_tlv(net, p, p->net_off + off, 8, false))
-				return;
-			h = pkt_header(p, p->net_off + off, 2);
-			if (!h) {
-				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
-				return;
-			}
-			nhoff = off;
-			nh = h[0];
-			off += ((uint32_t)h[1] + 1) * 8;
-			continue;
 		case NEXTHDR_ROUTING:
-			h = pkt_header(p, p->net_off + off, 4);
-			if (!h) {
-				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
+			if (!ipv6_exthdr_rcv(net, p, &nh, &nhoff, &off))
 				return;
-			}
-			if (h[3] != 0) {
-				/* ipv6_rthdr_rcv(): no routing header type is accepted here. */
-				icmp6_send(net, p, 4, 0, off + 2);
-				stack_drop(net, p, PKT_DROP_IPV6_BAD_EXTHDR);
-				return;
-			}
-			nhoff = off;
-			nh = h[0];
-			off += ((uint32_t)h[1] + 1) * 8;
 			continue;
 		case NEXTHDR_FRAGMENT:
 			if (fragmented) {

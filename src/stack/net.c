@@ -247,6 +247,27 @@ void stack_xmit(struct usnf_net *net, struct pkt *p, const struct usnf_iface *ou
 	pkt_free(p);
 }
 
+void stack_loopback(struct usnf_net *net, struct pkt *p,
+		    void (*rcv)(struct usnf_net *net, struct pkt *p, struct usnf_iface *in))
+{
+	struct usnf_iface *lo = route_iface_get(net, 1);
+	struct stack_ctx *s = stk(net);
+
+	/* Bound the re-injection (a hook may loop a packet back to itself). */
+	if (s->depth > 4) {
+		stack_drop(net, p, PKT_DROP_NOMEM);
+		return;
+	}
+	p->iif = lo->ifindex;
+	p->oif = 0;
+	p->local_out = false;
+	p->pkt_type = PKT_HOST;
+	p->rt_type = RTN_UNSPEC;
+	s->depth++;
+	rcv(net, p, lo);
+	s->depth--;
+}
+
 /* ---- receive ---- */
 
 /* netif_receive_skb(): L2 parse, then the protocol handler of the ethertype. */

@@ -164,7 +164,7 @@ static void resolve_fail(struct usnf_net *net, struct resolve_table *t, struct r
 		if (e->family == AF_INET6_)
 			icmp6_send(net, p, 1, 3, 0);            /* address unreachable */
 		else
-			icmp_send4(net, p, 3, 1, 0, false);     /* host unreachable */
+			icmp_send4(net, p, 3, 1, 0);     /* host unreachable */
 		stack_drop(net, p, PKT_DROP_NEIGH_FAILED);
 	}
 	e->n = 0;

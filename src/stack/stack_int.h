@@ -93,6 +93,12 @@ void stack_set_fate(struct usnf_net *net, int fate);
 /* Put an Ethernet header (dst mac, our mac, ethertype) and hand the frame to tx; frees p. */
 void stack_xmit(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out,
 		const uint8_t dmac[6], uint16_t ethertype);
+/*
+ * A local packet routed to ourselves goes round through lo into rcv (the
+ * family's receive function), as loopback_xmit() + netif_rx(); frees p.
+ */
+void stack_loopback(struct usnf_net *net, struct pkt *p,
+		    void (*rcv)(struct usnf_net *net, struct pkt *p, struct usnf_iface *in));
 /* A fresh packet for a reply, data at the headroom, trace id of the cause. */
 struct pkt *stack_pkt_new(struct usnf_net *net, const struct pkt *cause);
 /* Run a hook; returns true if the caller goes on (ACCEPT), false if p is gone. */
@@ -112,8 +118,9 @@ uint32_t ipv4_options_time(const struct usnf_net *net);
 bool icmp_route_src4(struct usnf_net *net, uint32_t daddr, uint32_t *saddr, uint32_t *mtu);
 void icmp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);
 void tcp4_send_reset(struct usnf_net *net, const struct pkt *old);
+/* __icmp_send(): an ICMP error (or redirect) about old; old stays the caller's. */
 void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8_t code,
-		uint32_t info, bool from_reject);
+		uint32_t info);
 
 /* arp.c */
 void arp_rcv(struct usnf_net *net, struct pkt *p, struct usnf_iface *in);

@@ -265,7 +265,7 @@ const struct sysctl_def sysctl_global_defs[] = {
 	{ "net.netfilter.nf_log.9", "NONE", NULL },
 	{ "net.unix.max_dgram_qlen", "10", NULL },
 };
-const unsigned int sysctl_global_count = 259;
+const unsigned int sysctl_global_count = sizeof(sysctl_global_defs) / sizeof(sysctl_global_defs[0]);
 
 const struct sysctl_def sysctl_conf4_defs[] = {
 	{ "accept_local", "0", "0" },
@@ -302,7 +302,7 @@ const struct sysctl_def sysctl_conf4_defs[] = {
 	{ "src_valid_mark", "0", "0" },
 	{ "tag", "0", "0" },
 };
-const unsigned int sysctl_conf4_count = 33;
+const unsigned int sysctl_conf4_count = sizeof(sysctl_conf4_defs) / sizeof(sysctl_conf4_defs[0]);
 
 const struct sysctl_def sysctl_neigh4_defs[] = {
 	{ "anycast_delay", "100", NULL },
@@ -321,7 +321,7 @@ const struct sysctl_def sysctl_neigh4_defs[] = {
 	{ "unres_qlen", "101", NULL },
 	{ "unres_qlen_bytes", "212992", NULL },
 };
-const unsigned int sysctl_neigh4_count = 15;
+const unsigned int sysctl_neigh4_count = sizeof(sysctl_neigh4_defs) / sizeof(sysctl_neigh4_defs[0]);
 
 const struct sysctl_def sysctl_conf6_defs[] = {
 	{ "accept_dad", "1", "0" },
@@ -387,7 +387,7 @@ const struct sysctl_def sysctl_conf6_defs[] = {
 	{ "use_optimistic", "0", "0" },
 	{ "use_tempaddr", "0", "0" },
 };
-const unsigned int sysctl_conf6_count = 62;
+const unsigned int sysctl_conf6_count = sizeof(sysctl_conf6_defs) / sizeof(sysctl_conf6_defs[0]);
 
 const struct sysctl_def sysctl_neigh6_defs[] = {
 	{ "anycast_delay", "100", NULL },
@@ -406,5 +406,5 @@ const struct sysctl_def sysctl_neigh6_defs[] = {
 	{ "unres_qlen", "101", NULL },
 	{ "unres_qlen_bytes", "212992", NULL },
 };
-const unsigned int sysctl_neigh6_count = 15;
+const unsigned int sysctl_neigh6_count = sizeof(sysctl_neigh6_defs) / sizeof(sysctl_neigh6_defs[0]);
 

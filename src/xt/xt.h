@@ -148,6 +148,19 @@ void *xt_rule_add_match(struct xt_rule *r, const struct xt_match_ops *ops);
 void *xt_rule_set_target(struct xt_rule *r, const struct xt_target_ops *ops);
 /* A copy (fresh counters and state; the usersize part of extension data copied). */
 struct xt_rule *xt_rule_clone(const struct xt_rule *r);
+/*
+ * The matches of a rule as iptables-nft reads the rule back from the kernel, for
+ * listing and comparing: native matches of one extension folded into the first
+ * (xt_match_ops.nft_fold).  m[i].data points into the rule or into copies the
+ * view owns.  xt_rule_view_get() returns 0 or -ENOMEM.
+ */
+struct xt_rule_view {
+	unsigned int n;
+	struct xt_entry_match *m;
+	void **own;                     /* folded copies (freed by put) */
+};
+int xt_rule_view_get(const struct xt_rule *r, struct xt_rule_view *v);
+void xt_rule_view_put(struct xt_rule_view *v);
 /* Same rule as iptables compares them for -D/-C (not counters). */
 bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b);
 /* Insert r (the table takes the reference) at pos (0-based, <= nrules). */

@@ -161,8 +161,7 @@ static void rf_ports(struct xt_cls_rf *sp, struct xt_cls_rf *dp, const struct xt
 		const struct xt_match_ops *ops = r->matches[m].ops;
 		struct xt_l4_ports p;
 
-		if (!ops->l4_ports || !ops->proto || r->ip.proto != ops->proto ||
-		    !ops->l4_ports(r->matches[m].data, &p)) {
+		if (!ops->l4_ports || !ops->l4_ports(r->matches[m].data, (uint8_t)r->ip.proto, &p)) {
 			if (!xt_cls_pure(ops->name))
 				return;
 			continue;

@@ -154,11 +154,18 @@ struct xt_match_ops {
 	/* Evaluate; data is mutable for stateful matches (limit, quota, statistic). */
 	bool (*match)(const struct pkt *pkt, void *data, struct xt_action *par);
 	void (*destroy)(void *data);
-	/* Optional, for the rule classifier (xt_cls.c): when the match can only match
-	 * packets of protocol `proto` whose ports lie in these ranges, fill *p and
-	 * return true (other conditions may remain: the rule is still evaluated);
-	 * false when the match cannot be summarised so. */
-	bool (*l4_ports)(const void *data, struct xt_l4_ports *p);
+	/* Optional, for the rule classifier (xt_cls.c): in a rule whose -p is l4proto
+	 * (not inverted), when the match can only match packets whose ports lie in
+	 * these ranges, fill *p and return true (other conditions may remain: the
+	 * rule is still evaluated); false when it cannot be summarised so. */
+	bool (*l4_ports)(const void *data, uint8_t l4proto, struct xt_l4_ports *p);
+	/* Optional: iptables-nft 1.8.9 turns some matches into native nft expressions
+	 * (nft_native() true: tcp/udp with ports or flags), and reading the rule back
+	 * folds every such match of one extension into the first: the rule is listed
+	 * and compared (-C/-D) so, though all of them are evaluated.  nft_fold()
+	 * copies into `into` the fields `from` specifies. */
+	bool (*nft_native)(const void *data);
+	void (*nft_fold)(void *into, const void *from);
 };
 
 struct xt_target_ops {

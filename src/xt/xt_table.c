@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nat/nat.h"
 #include "stack/net.h"
 #include "xt/xt.h"
 #include "xt/xt_cls.h"
@@ -212,23 +213,112 @@ err:
 	return NULL;
 }
 
-bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b)
+/* Index of the view entry a native match of ops folds into, or -1. */
+static int xt_view_fold_slot(const struct xt_rule_view *v, const bool *native,
+			     const struct xt_match_ops *ops)
+{
+	unsigned int j;
+
+	for (j = 0; j < v->n; j++)
+		if (native[j] && v->m[j].ops == ops)
+			return (int)j;
+	return -1;
+}
+
+int xt_rule_view_get(const struct xt_rule *r, struct xt_rule_view *v)
+{
+	size_t cap = r->nmatches ? r->nmatches : 1;
+	bool *native = calloc(cap, sizeof(*native));
+	unsigned int i;
+	int rc = 0;
+
+	v->n = 0;
+	v->m = calloc(cap, sizeof(*v->m));
+	v->own = calloc(cap, sizeof(*v->own));
+	if (!native || !v->m || !v->own) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < r->nmatches; i++) {
+		const struct xt_entry_match *m = &r->matches[i];
+		bool nat = m->ops->nft_native && m->ops->nft_fold && m->ops->nft_native(m->data);
+		int j = nat ? xt_view_fold_slot(v, native, m->ops) : -1;
+
+		if (j < 0) {
+			native[v->n] = nat;
+			v->m[v->n++] = *m;
+			continue;
+		}
+		if (!v->own[j]) {
+			v->own[j] = malloc(m->ops->size ? m->ops->size : 1);
+			if (!v->own[j]) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			memcpy(v->own[j], v->m[j].data, m->ops->size);
+			v->m[j].data = v->own[j];
+		}
+		m->ops->nft_fold(v->own[j], m->data);
+	}
+out:
+	free(native);
+	if (rc)
+		xt_rule_view_put(v);
+	return rc;
+}
+
+void xt_rule_view_put(struct xt_rule_view *v)
 {
 	unsigned int i;
 
-	if (memcmp(&a->ip, &b->ip, sizeof(a->ip)) || a->verdict != b->verdict ||
-	    a->nmatches != b->nmatches || a->target != b->target)
+	for (i = 0; v->own && i < v->n; i++)
+		free(v->own[i]);
+	free(v->own);
+	free(v->m);
+	v->own = NULL;
+	v->m = NULL;
+	v->n = 0;
+}
+
+static bool xt_view_equal(const struct xt_rule_view *a, const struct xt_rule_view *b)
+{
+	unsigned int i;
+
+	if (a->n != b->n)
 		return false;
-	if ((a->verdict == XT_RV_JUMP || a->verdict == XT_RV_GOTO) && strcmp(a->jump, b->jump))
-		return false;
-	for (i = 0; i < a->nmatches; i++) {
-		const struct xt_entry_match *ma = &a->matches[i], *mb = &b->matches[i];
+	for (i = 0; i < a->n; i++) {
+		const struct xt_entry_match *ma = &a->m[i], *mb = &b->m[i];
 
 		if (ma->ops != mb->ops ||
 		    memcmp(ma->data, mb->data, xt_match_usersize(ma->ops)))
 			return false;
 	}
-	return !a->target || memcmp(a->tdata, b->tdata, xt_target_usersize(a->target)) == 0;
+	return true;
+}
+
+/* nft_rule_cmp(): both rules as read back from the kernel (xt_rule_view). */
+bool xt_rule_equal(const struct xt_rule *a, const struct xt_rule *b)
+{
+	struct xt_rule_view va, vb;
+	bool eq;
+
+	if (memcmp(&a->ip, &b->ip, sizeof(a->ip)) || a->verdict != b->verdict ||
+	    a->target != b->target)
+		return false;
+	if ((a->verdict == XT_RV_JUMP || a->verdict == XT_RV_GOTO) && strcmp(a->jump, b->jump))
+		return false;
+	if (a->target && memcmp(a->tdata, b->tdata, xt_target_usersize(a->target)))
+		return false;
+	if (xt_rule_view_get(a, &va))
+		return false;
+	if (xt_rule_view_get(b, &vb)) {
+		xt_rule_view_put(&va);
+		return false;
+	}
+	eq = xt_view_equal(&va, &vb);
+	xt_rule_view_put(&va);
+	xt_rule_view_put(&vb);
+	return eq;
 }
 
 const char *xt_rule_target_name(const struct xt_rule *r)
@@ -656,6 +746,15 @@ static int xt_slot_register(struct usnf_net *net, struct xt_slot *s, enum xt_fam
 
 	if (s->registered)
 		return 0;
+	/* nat: the NAT core's hook functions consult the table, for a connection's
+	 * first packet only (nf_nat_ipv4_ops calling the table's chains). */
+	if (id == XT_TABLE_NAT) {
+		rc = nat_table_register(net, fam == XT_FAMILY_V4 ? USNF_NFPROTO_IPV4
+								 : USNF_NFPROTO_IPV6);
+		if (rc == 0)
+			s->registered = true;
+		return rc;
+	}
 	s->nops = 0;
 	for (h = 0; h < USNF_INET_NUMHOOKS; h++) {
 		struct usnf_hook_ops *o;

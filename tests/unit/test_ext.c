@@ -272,7 +272,7 @@ static void test_statistic_nth(void **state)
 	assert_true(run(f, p, d));
 	assert_false(run(f, p, d));
 	assert_null(mk_match(f, XT_FAMILY_V4, 0, "statistic", ARGS("--mode", "nth", "--every", "5")));
-	assert_string_equal(sb_str(&f->err), "statistic: option \"--every\" also requires \"--packet\".");
+	assert_string_equal(sb_str(&f->err), "statistic: option \"--every\" also requires \"--packet\".\n");
 	pkt_free(p);
 }
 

@@ -61,6 +61,24 @@ static int cmd(struct fixture *f, const char *line)
 	return rc;
 }
 
+/* Run one command line; its exit status, stderr into err (size n). */
+static int cmd_err(struct fixture *f, const char *line, char *err, size_t n)
+{
+	char buf[512], *argv[64], *save = NULL, *tok;
+	struct cli_ctx ctx = { .net = f->net, .out = STRBUF_INIT, .err = STRBUF_INIT };
+	int argc = 0, rc;
+
+	strcpy(buf, line);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	rc = cli_iptables(&ctx, argc, argv);
+	snprintf(err, n, "%s", sb_str(&ctx.err));
+	sb_release(&ctx.out);
+	sb_release(&ctx.err);
+	return rc;
+}
+
 /* IPv4/TCP 10.0.0.1:1234 -> 10.0.0.2:dport, SYN; len bytes of IP packet (>= 40). */
 static struct pkt *tcp4(struct fixture *f, uint16_t dport, uint32_t len)
 {
@@ -315,6 +333,46 @@ static void test_stateful_rules_found_after_traffic(void **state)
 	}
 }
 
+/* A checkentry errno is printed as iptables-nft does; -C/-D never reach it. */
+static void test_check_errno(void **state)
+{
+	struct fixture *f = *state;
+	char err[512];
+
+	assert_int_equal(cmd_err(f, "iptables -A INPUT -m string --algo wrong --string x", err,
+				 sizeof(err)), 4);
+	assert_string_equal(err, "iptables v1.8.9 (nf_tables):  RULE_APPEND failed (No such file "
+			    "or directory): rule in chain INPUT\n");
+	assert_int_equal(cmd_err(f, "iptables -C INPUT -m string --algo wrong --string x", err,
+				 sizeof(err)), 1);
+	assert_string_equal(err, "iptables: Bad rule (does a matching rule exist in that chain?)."
+			    "\n");
+}
+
+/* getopt_long: abbreviations, "--opt=value", options to the newest instance of a match. */
+static void test_option_lookup(void **state)
+{
+	struct fixture *f = *state;
+	char err[512];
+
+	assert_int_equal(cmd(f, "iptables -A INPUT --dest 1.2.3.4 --pro tcp --dp 22 -j LOG "
+			     "--log-pre x"), 0);
+	assert_int_equal(cmd(f, "iptables -C INPUT -d 1.2.3.4 -p tcp --dport 22 -j LOG "
+			     "--log-prefix x"), 0);
+	/* --d: --destination, --dst, --delete, --delete-chain: ambiguous. */
+	assert_int_equal(cmd_err(f, "iptables -A INPUT --d 1.2.3.4", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "unknown option \"--d\""));
+	/* -m tcp -m tcp --dport 1: the option belongs to the second tcp match. */
+	assert_int_equal(cmd(f, "iptables -A INPUT -p tcp -m tcp -m tcp --dport=1"), 0);
+	assert_int_equal(chain(f, "INPUT")->rules[1]->nmatches, 2);
+	assert_int_equal(cmd(f, "iptables -C INPUT -p tcp -m tcp -m tcp --dport 1"), 0);
+	assert_int_equal(cmd(f, "iptables -C INPUT -p tcp -m tcp --dport 1 -m tcp"), 1);
+	assert_int_equal(cmd(f, "iptables -A INPUT -m mark --mark 1 -m mark --mark 2"), 0);
+	/* -s takes argv[optind-1]: the whole word when the value is attached. */
+	assert_int_equal(cmd_err(f, "iptables -A INPUT -s1.2.3.4", err, sizeof(err)), 2);
+	assert_non_null(strstr(err, "host/network `-s1.2.3.4' not found"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +388,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_counters_count_current_length, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stateful_rules_found_after_traffic, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_check_errno, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_option_lookup, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -24,19 +24,9 @@ static const struct ext_fc dscp_tg_fc[] = {
 static int dscp_tg_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct dscp_tg *d = data;
-	unsigned long long v;
-	int c;
 
-	if (id == O_SET_DSCP) {
-		if (ext_parse_num(ps, "DSCP", "set-dscp", arg, 0, 63, &v))
-			return -1;
-		d->dscp = (uint8_t)v;
-	} else {
-		c = ext_dscp_class(arg);
-		if (c < 0)
-			return xt_parse_error(ps, "Invalid DSCP value `%s'", arg);
-		d->dscp = (uint8_t)c;
-	}
+	if (ext_parse_dscp(ps, "DSCP", "set-dscp", id != O_SET_DSCP, arg, &d->dscp))
+		return -1;
 	d->xflags |= EXT_F(id);
 	return 0;
 }

@@ -91,7 +91,7 @@ static int log_parse(void *data, int id, const char *arg, bool invert, struct xt
 	case O_LOG_PREFIX:
 		if (arg[0] == '\0')
 			return xt_parse_error(ps, "Argument must have a minimum length of 1 "
-					      "characters");
+					      "characters\n");
 		if (strchr(arg, '\n'))
 			return xt_parse_error(ps, "Newlines not allowed in --log-prefix");
 		/* XTTYPE_STRING into prefix[30]: longer text is cut to 29 characters. */

@@ -45,7 +45,7 @@ static int nflog_parse(void *data, int id, const char *arg, bool invert, struct 
 	case O_PREFIX:
 		if (arg[0] == '\0')
 			return xt_parse_error(ps, "Argument must have a minimum length of 1 "
-					      "characters");
+					      "characters\n");
 		/* Through the nft log expression: cut to 127 characters. */
 		snprintf(n->prefix, sizeof(n->prefix), "%s", arg);
 		return 0;

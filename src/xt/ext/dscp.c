@@ -24,19 +24,9 @@ static const struct ext_fc dscp_fc[] = {
 static int dscp_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct dscp_info *d = data;
-	unsigned long long v;
-	int c;
 
-	if (id == O_DSCP) {
-		if (ext_parse_num(ps, "dscp", "dscp", arg, 0, 63, &v))
-			return -1;
-		d->dscp = (uint8_t)v;
-	} else {
-		c = ext_dscp_class(arg);
-		if (c < 0)
-			return xt_parse_error(ps, "Invalid DSCP value `%s'", arg);
-		d->dscp = (uint8_t)(c);
-	}
+	if (ext_parse_dscp(ps, "dscp", "dscp", id != O_DSCP, arg, &d->dscp))
+		return -1;
 	d->invert = invert;
 	d->xflags |= EXT_F(id);
 	return 0;

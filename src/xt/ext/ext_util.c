@@ -225,6 +225,25 @@ int ext_dscp_class(const char *name)
 	return -1;
 }
 
+int ext_parse_dscp(struct xt_parse *ps, const char *ext, const char *opt, bool is_class,
+		   const char *arg, uint8_t *out)
+{
+	unsigned long long v;
+	int c;
+
+	if (!is_class) {
+		if (ext_parse_num(ps, ext, opt, arg, 0, 63, &v))
+			return -1;
+		*out = (uint8_t)v;
+		return 0;
+	}
+	c = ext_dscp_class(arg);
+	if (c < 0)
+		return xt_parse_error(ps, "Invalid DSCP value `%s'", arg);
+	*out = (uint8_t)c;
+	return 0;
+}
+
 void ext_save_string(struct strbuf *out, const char *s)
 {
 	static const char plain[] = "_-0123456789abcdefghijklmnopqrstuvwxyz"

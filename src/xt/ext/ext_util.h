@@ -69,6 +69,12 @@ const char *ext_tos_name(uint8_t value, uint8_t mask);
 
 /* A DSCP class name (CS0..CS7, BE, AFxy, EF; any case) to its value, -1 if unknown. */
 int ext_dscp_class(const char *name);
+/*
+ * The value of a DSCP option, as libxt_dscp and libxt_DSCP share it: a number
+ * 0-63 (the range message names ext and opt), or with is_class a class name.
+ */
+int ext_parse_dscp(struct xt_parse *ps, const char *ext, const char *opt, bool is_class,
+		   const char *arg, uint8_t *out);
 
 /* xtables_save_string(): " word" or " \"quoted \\\"text\\\"\"". */
 void ext_save_string(struct strbuf *out, const char *s);

@@ -1,4 +1,5 @@
 /* tcp: the tcp match (iptables' libxt_tcp + the kernel's tcp_mt in xt_tcpudp.c). */
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -153,13 +154,64 @@ static int tcp_final_check(void *data, struct xt_parse *ps)
 	return 0;
 }
 
+/*
+ * iptables-nft 1.8.9 turns a tcp match with ports or flags and no --tcp-option
+ * into nft payload expressions, refusing it itself unless -p names tcp (inverted
+ * or not); any other tcp match goes to the kernel's xt_tcp (nft_compat), whose
+ * xt_check_match() wants "-p tcp" not inverted: EINVAL.
+ */
+static bool tcp_sport_set(const struct tcp_data *d)
+{
+	return d->spts[0] != 0 || d->spts[1] != 0xffff || (d->invflags & TCP_INV_SRCPT);
+}
+
+static bool tcp_dport_set(const struct tcp_data *d)
+{
+	return d->dpts[0] != 0 || d->dpts[1] != 0xffff || (d->invflags & TCP_INV_DSTPT);
+}
+
+static bool tcp_flags_set(const struct tcp_data *d)
+{
+	return d->flg_mask || d->flg_cmp || (d->invflags & TCP_INV_FLAGS);
+}
+
+/* add_nft_tcp(): nft payload expressions unless --tcp-option (or nothing) is given. */
+static bool tcp_nft_native(const void *data)
+{
+	const struct tcp_data *d = data;
+
+	return d->option == 0 && (tcp_sport_set(d) || tcp_dport_set(d) || tcp_flags_set(d));
+}
+
+/* Reading the rule back, each field a later native tcp match sets overwrites the first's;
+ * inversion flags only accumulate (the parser ORs them in). */
+static void tcp_nft_fold(void *into, const void *from)
+{
+	struct tcp_data *t = into;
+	const struct tcp_data *f = from;
+
+	if (tcp_sport_set(f)) {
+		memcpy(t->spts, f->spts, sizeof(t->spts));
+		t->invflags |= f->invflags & TCP_INV_SRCPT;
+	}
+	if (tcp_dport_set(f)) {
+		memcpy(t->dpts, f->dpts, sizeof(t->dpts));
+		t->invflags |= f->invflags & TCP_INV_DSTPT;
+	}
+	if (tcp_flags_set(f)) {
+		t->flg_mask = f->flg_mask;
+		t->flg_cmp = f->flg_cmp;
+		t->invflags |= f->invflags & TCP_INV_FLAGS;
+	}
+}
+
 static int tcp_check(const void *data, struct xt_parse *ps)
 {
 	const struct xt_ipspec *ip = &ps->rule->ip;
 
-	if (ip->proto != 6 || (ip->invflags & XT_INV_PROTO))
-		return xt_parse_error(ps, "TCP match requires '-p tcp'");
-	return 0;
+	if (tcp_nft_native(data))
+		return ip->proto == 6 ? 0 : xt_parse_error(ps, "TCP match requires '-p tcp'");
+	return ip->proto != 6 || (ip->invflags & XT_INV_PROTO) ? -EINVAL : 0;
 }
 
 static void tcp_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
@@ -330,10 +382,12 @@ static bool tcp_match(const struct pkt *pkt, void *data, struct xt_action *par)
 }
 
 /* The port part of tcp_mt() for the classifier: port_match() on each range. */
-static bool tcp_l4_ports(const void *data, struct xt_l4_ports *p)
+static bool tcp_l4_ports(const void *data, uint8_t l4proto, struct xt_l4_ports *p)
 {
 	const struct tcp_data *d = data;
 
+	if (l4proto != 6)
+		return false;
 	memcpy(p->sport, d->spts, sizeof(p->sport));
 	memcpy(p->dport, d->dpts, sizeof(p->dport));
 	p->sinv = d->invflags & TCP_INV_SRCPT;
@@ -346,7 +400,6 @@ const struct xt_match_ops xt_match_tcp = {
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct tcp_data),
 	.opts = tcp_opts,
-	.proto = 6,
 	.init = tcp_init,
 	.parse = tcp_parse,
 	.final_check = tcp_final_check,
@@ -355,4 +408,6 @@ const struct xt_match_ops xt_match_tcp = {
 	.print = tcp_print,
 	.match = tcp_match,
 	.l4_ports = tcp_l4_ports,
+	.nft_native = tcp_nft_native,
+	.nft_fold = tcp_nft_fold,
 };

@@ -1,4 +1,5 @@
 /* udp: the udp match (iptables' libxt_udp + the kernel's udp_mt in xt_tcpudp.c). */
+#include <errno.h>
 #include <string.h>
 
 #include "xt/xt.h"
@@ -58,13 +59,47 @@ static int udp_parse(void *data, int id, const char *arg, bool invert, struct xt
 	return 0;
 }
 
+/* As tcp_check(): with ports, iptables-nft makes nft payload expressions and
+ * wants -p udp; without, the kernel's xt_udp wants it not inverted. */
+static bool udp_sport_set(const struct udp_data *d)
+{
+	return d->spts[0] != 0 || d->spts[1] != 0xffff || (d->invflags & UDP_INV_SRCPT);
+}
+
+static bool udp_dport_set(const struct udp_data *d)
+{
+	return d->dpts[0] != 0 || d->dpts[1] != 0xffff || (d->invflags & UDP_INV_DSTPT);
+}
+
+/* add_nft_udp(): nft payload expressions when a port is given. */
+static bool udp_nft_native(const void *data)
+{
+	return udp_sport_set(data) || udp_dport_set(data);
+}
+
+/* As tcp_nft_fold(): a later native udp match's ports overwrite the first's. */
+static void udp_nft_fold(void *into, const void *from)
+{
+	struct udp_data *t = into;
+	const struct udp_data *f = from;
+
+	if (udp_sport_set(f)) {
+		memcpy(t->spts, f->spts, sizeof(t->spts));
+		t->invflags |= f->invflags & UDP_INV_SRCPT;
+	}
+	if (udp_dport_set(f)) {
+		memcpy(t->dpts, f->dpts, sizeof(t->dpts));
+		t->invflags |= f->invflags & UDP_INV_DSTPT;
+	}
+}
+
 static int udp_check(const void *data, struct xt_parse *ps)
 {
 	const struct xt_ipspec *ip = &ps->rule->ip;
 
-	if (ip->proto != 17 || (ip->invflags & XT_INV_PROTO))
-		return xt_parse_error(ps, "UDP match requires '-p udp'");
-	return 0;
+	if (udp_nft_native(data))
+		return ip->proto == 17 ? 0 : xt_parse_error(ps, "UDP match requires '-p udp'");
+	return ip->proto != 17 || (ip->invflags & XT_INV_PROTO) ? -EINVAL : 0;
 }
 
 static void udp_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
@@ -117,10 +152,12 @@ static bool udp_match(const struct pkt *pkt, void *data, struct xt_action *par)
 }
 
 /* The port part of udp_mt() for the classifier: port_match() on each range. */
-static bool udp_l4_ports(const void *data, struct xt_l4_ports *p)
+static bool udp_l4_ports(const void *data, uint8_t l4proto, struct xt_l4_ports *p)
 {
 	const struct udp_data *d = data;
 
+	if (l4proto != 17)
+		return false;
 	memcpy(p->sport, d->spts, sizeof(p->sport));
 	memcpy(p->dport, d->dpts, sizeof(p->dport));
 	p->sinv = d->invflags & UDP_INV_SRCPT;
@@ -133,7 +170,6 @@ const struct xt_match_ops xt_match_udp = {
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct udp_data),
 	.opts = udp_opts,
-	.proto = 17,
 	.init = udp_init,
 	.parse = udp_parse,
 	.check = udp_check,
@@ -141,4 +177,6 @@ const struct xt_match_ops xt_match_udp = {
 	.print = udp_print,
 	.match = udp_match,
 	.l4_ports = udp_l4_ports,
+	.nft_native = udp_nft_native,
+	.nft_fold = udp_nft_fold,
 };

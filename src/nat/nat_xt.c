@@ -1,0 +1,287 @@
+/*
+ * nat_xt: what the NAT targets share: range parsing and printing as libxt_NAT,
+ * libxt_MASQUERADE, libxt_REDIRECT of iptables 1.8.9 do, and the target actions
+ * of xt_nat.c, nf_nat_masquerade.c, nf_nat_redirect.c and xt_NETMAP.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "nat/nat_int.h"
+#include "route/route.h"
+#include "xt/xt.h"
+
+bool nat_xt_portok(const struct xt_parse *ps)
+{
+	uint16_t p = ps->rule ? ps->rule->ip.proto : 0;
+
+	if (ps->rule && (ps->rule->ip.invflags & XT_INV_PROTO))
+		return false;
+	return p == 6 || p == 17 || p == 132 || p == 33 || p == 1 || p == 58;
+}
+
+static int parse_port(const char *s, char **end)
+{
+	long v = strtol(s, end, 10);
+
+	return v <= 0 || v > 65535 ? -1 : (int)v;
+}
+
+/* The port part after ':' ("p", "p-q", "p-q/base"). */
+static int parse_port_part(struct nat_range *r, char *s, struct xt_parse *ps, bool offset_ok)
+{
+	char *end, *dash, *slash;
+	int lo, hi;
+
+	if (strchr(s, ':'))
+		return xt_parse_error(ps, "Invalid port:port syntax - use dash");
+	slash = strchr(s, '/');
+	if (slash && offset_ok) {
+		int base = parse_port(slash + 1, &end);
+
+		if (base < 0 || *end)
+			return xt_parse_error(ps, "Port `%s' not valid", slash + 1);
+		r->base_proto = (uint16_t)base;
+		r->flags |= NAT_RANGE_PROTO_OFFSET;
+		*slash = '\0';
+	}
+	lo = parse_port(s, &end);
+	if (lo < 0)
+		return xt_parse_error(ps, "Port `%s' not valid", s);
+	hi = lo;
+	dash = strchr(s, '-');
+	if (dash) {
+		hi = parse_port(dash + 1, &end);
+		if (hi < 0)
+			return xt_parse_error(ps, "Port `%s' not valid", dash + 1);
+		if (hi < lo)
+			return xt_parse_error(ps, "Port range `%s' funky", dash + 1);
+	}
+	r->flags |= NAT_RANGE_PROTO_SPECIFIED;
+	r->min_proto = (uint16_t)lo;
+	r->max_proto = (uint16_t)hi;
+	return 0;
+}
+
+/* "a" or "a-b" of the family. */
+static int parse_addrs(struct nat_range *r, char *s, bool v6, struct xt_parse *ps)
+{
+	int af = v6 ? AF_INET6 : AF_INET;
+	char *dash = strchr(s, '-');
+
+	if (dash)
+		*dash = '\0';
+	if (inet_pton(af, s, r->min_addr) != 1)
+		return xt_parse_error(ps, "Bad IP address \"%s\"", s);
+	memcpy(r->max_addr, r->min_addr, 16);
+	if (dash && inet_pton(af, dash + 1, r->max_addr) != 1)
+		return xt_parse_error(ps, "Bad IP address \"%s\"", dash + 1);
+	r->flags |= NAT_RANGE_MAP_IPS;
+	return 0;
+}
+
+int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps, bool offset_ok)
+{
+	bool v6 = ps->family == XT_FAMILY_V6;
+	char buf[160], *addr = buf, *port = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		return xt_parse_error(ps, "Bad IP address \"%s\"", arg);
+	strcpy(buf, arg);
+	if (v6) {
+		if (buf[0] == '[') {
+			char *end = strchr(buf, ']');
+
+			if (!end)
+				return xt_parse_error(ps, "Invalid address format");
+			*end = '\0';
+			addr = buf + 1;
+			if (end[1] == ':')
+				port = end + 2;
+			else if (end[1])
+				return xt_parse_error(ps, "Invalid address format");
+		}
+	} else {
+		char *colon = strchr(buf, ':');
+
+		if (colon) {
+			*colon = '\0';
+			port = colon + 1;
+		}
+	}
+	if (port) {
+		if (!nat_xt_portok(ps))
+			return xt_parse_error(ps, "Need TCP, UDP, SCTP or DCCP with port specification");
+		if (parse_port_part(r, port, ps, offset_ok))
+			return -1;
+	}
+	if (!*addr)
+		return 0;
+	return parse_addrs(r, addr, v6, ps);
+}
+
+int nat_xt_parse_ports(struct nat_range *r, const char *arg, const char *ext,
+		       struct xt_parse *ps)
+{
+	char *end;
+	unsigned long lo, hi;
+
+	if (!nat_xt_portok(ps))
+		return xt_parse_error(ps, "Need TCP, UDP, SCTP or DCCP with port specification");
+	lo = strtoul(arg, &end, 0);
+	if (end == arg || lo > 65535)
+		goto bad;
+	hi = lo;
+	if (*end == '-') {
+		const char *s = end + 1;
+
+		hi = strtoul(s, &end, 0);
+		if (end == s || *end || hi > 65535 || hi < lo)
+			goto bad;
+	} else if (*end) {
+		goto bad;
+	}
+	r->flags |= NAT_RANGE_PROTO_SPECIFIED;
+	r->min_proto = (uint16_t)lo;
+	r->max_proto = (uint16_t)hi;
+	return 0;
+bad:
+	return xt_parse_error(ps, "%s: Bad value for \"--to-ports\" option: \"%s\"", ext, arg);
+}
+
+void nat_xt_put_range(const struct nat_range *r, bool v6, struct strbuf *out)
+{
+	int af = v6 ? AF_INET6 : AF_INET;
+	bool br = v6 && (r->flags & NAT_RANGE_PROTO_SPECIFIED);
+	char a[INET6_ADDRSTRLEN];
+
+	if (r->flags & NAT_RANGE_MAP_IPS) {
+		if (br)
+			sb_addc(out, '[');
+		sb_add(out, inet_ntop(af, r->min_addr, a, sizeof(a)));
+		if (memcmp(r->min_addr, r->max_addr, v6 ? 16 : 4))
+			sb_addf(out, "-%s", inet_ntop(af, r->max_addr, a, sizeof(a)));
+		if (br)
+			sb_addc(out, ']');
+	}
+	if (r->flags & NAT_RANGE_PROTO_SPECIFIED) {
+		sb_addf(out, ":%u", r->min_proto);
+		if (r->max_proto != r->min_proto)
+			sb_addf(out, "-%u", r->max_proto);
+		if (r->flags & NAT_RANGE_PROTO_OFFSET)
+			sb_addf(out, "/%u", r->base_proto);
+	}
+}
+
+int nat_xt_check(struct xt_parse *ps)
+{
+	if (!ps->net)
+		return 0;
+	return ct_netns_get(ps->net, ps->family == XT_FAMILY_V6 ? USNF_NFPROTO_IPV6
+							       : USNF_NFPROTO_IPV4);
+}
+
+/* ---- actions ---- */
+
+unsigned int nat_xt_snat_dnat(struct pkt *p, const struct nat_range *r, enum nat_manip m,
+			      struct xt_action *par)
+{
+	struct ct_conn *c = ct_get(p, NULL);
+
+	if (!c)
+		return USNF_ACCEPT;
+	return nat_setup_info(par->net, c, r, m);
+}
+
+/* nf_nat_masquerade_ipv4/ipv6(): the outgoing device's address towards the next hop. */
+unsigned int nat_xt_masquerade(struct pkt *p, const struct nat_range *r, struct xt_action *par)
+{
+	struct ct_conn *c = ct_get(p, NULL);
+	const struct usnf_iface *out = par->state->out;
+	struct nat_range nr = *r;
+
+	if (!c || !out)
+		return USNF_ACCEPT;
+	memset(nr.min_addr, 0, 16);
+	if (par->family == XT_FAMILY_V4) {
+		static const uint8_t zero[4];
+		uint32_t nh, src;
+
+		/* A 0.0.0.0 source is a local packet not meant to be masqueraded. */
+		if (!memcmp(c->node[0].t.src, zero, 4))
+			return USNF_ACCEPT;
+		memcpy(&nh, p->nexthop, 4);
+		if (!nh)
+			memcpy(&nh, pkt_network(p) + 16, 4);
+		if (!route_select_src4(par->net, out->ifindex, nh, ROUTE_SCOPE_UNIVERSE, &src) ||
+		    !src)
+			return USNF_DROP;       /* "%s ate my IP address" */
+		memcpy(nr.min_addr, &src, 4);
+	} else {
+		if (!route_select_src6(par->net, out->ifindex, pkt_network(p) + 24, nr.min_addr))
+			return USNF_DROP;
+	}
+	memcpy(nr.max_addr, nr.min_addr, 16);
+	nr.flags |= NAT_RANGE_MAP_IPS;
+	c->nat_masq_ifindex = out->ifindex;
+	return nat_setup_info(par->net, c, &nr, NAT_MANIP_SRC);
+}
+
+/* nf_nat_redirect_ipv4/ipv6(): to the host itself (the incoming device's address). */
+unsigned int nat_xt_redirect(struct pkt *p, const struct nat_range *r, struct xt_action *par)
+{
+	struct ct_conn *c = ct_get(p, NULL);
+	struct nat_range nr = *r;
+	bool v6 = par->family == XT_FAMILY_V6;
+
+	if (!c)
+		return USNF_ACCEPT;
+	memset(nr.min_addr, 0, 16);
+	if (par->state->hook == USNF_INET_LOCAL_OUT) {
+		if (v6)
+			nr.min_addr[15] = 1;
+		else
+			memcpy(nr.min_addr, "\x7f\x00\x00\x01", 4);
+	} else if (!v6) {
+		const struct route_ifaddr *a = par->state->in ?
+			route_addr_first(par->net, AF_INET, par->state->in->ifindex, 255) : NULL;
+
+		if (!a)
+			return USNF_DROP;
+		memcpy(nr.min_addr, a->local, 4);
+	} else {
+		if (!par->state->in ||
+		    !route_select_src6(par->net, par->state->in->ifindex, pkt_network(p) + 24,
+				       nr.min_addr))
+			return USNF_DROP;
+	}
+	memcpy(nr.max_addr, nr.min_addr, 16);
+	nr.flags |= NAT_RANGE_MAP_IPS;
+	return nat_setup_info(par->net, c, &nr, NAT_MANIP_DST);
+}
+
+/* netmap_tg4/6(): the host part kept, the network part from the range. */
+unsigned int nat_xt_netmap(struct pkt *p, const struct nat_range *r, struct xt_action *par)
+{
+	struct ct_conn *c = ct_get(p, NULL);
+	enum nat_manip m = nat_hook2manip(par->state->hook);
+	bool v6 = par->family == XT_FAMILY_V6;
+	unsigned int alen = v6 ? 16 : 4;
+	const uint8_t *nh = pkt_network(p);
+	const uint8_t *a = nh + (v6 ? 8 : 12) + (m == NAT_MANIP_DST ? alen : 0);
+	struct nat_range nr = *r;
+
+	if (!c)
+		return USNF_ACCEPT;
+	memset(nr.min_addr, 0, 16);
+	for (unsigned int i = 0; i < alen; i++) {
+		uint8_t mask = (uint8_t)~(r->min_addr[i] ^ r->max_addr[i]);
+
+		nr.min_addr[i] = (uint8_t)((a[i] & ~mask) | (r->min_addr[i] & mask));
+	}
+	memcpy(nr.max_addr, nr.min_addr, 16);
+	nr.flags |= NAT_RANGE_MAP_IPS;
+	return nat_setup_info(par->net, c, &nr, m);
+}
