@@ -23,6 +23,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "iptables-restore", cli_iptables_restore },
 	{ "ip6tables-restore", cli_iptables_restore },
 	{ "conntrack", cli_conntrack },
+	{ "nat", cli_nat },
 };
 
 static const char *cli_basename(const char *s)

@@ -481,7 +481,7 @@ static void pool_charge(struct nat_net *nn, struct ct_conn *c, const struct ct_t
 	p->allocs++;
 	p->clashes += clash;
 	p->failures += !ok;
-	if (c->nat_pool < 0) {
+	if (ok && c->nat_pool < 0) {
 		c->nat_pool = i;
 		p->in_use++;
 	}

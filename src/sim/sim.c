@@ -10,6 +10,8 @@
 
 #include <usnf/net.h>
 
+#include "nat/nat.h"
+
 static const char sim_usage[] =
 	"usage: usnf sim -f SETUP [-i IN.pcapng] [-o OUT.pcapng] [--log LOG.jsonl]\n"
 	"                [--dump DIR] [--iface NAME]... [--trace]\n";
@@ -293,6 +295,21 @@ static void sim_dump_conntrack(struct sim *s, FILE *fp, const char *family)
 	sb_release(&err);
 }
 
+/* nat-stats.txt: the NAT port pools (`nat stats`). */
+static int sim_dump_nat(struct sim *s)
+{
+	struct strbuf out = STRBUF_INIT;
+	FILE *fp = open_out(s->o.dump, "nat-stats.txt", "dump");
+
+	if (!fp)
+		return -EIO;
+	nat_stats_format(s->net, &out);
+	fputs(sb_str(&out), fp);
+	sb_release(&out);
+	fclose(fp);
+	return 0;
+}
+
 static int sim_dump(struct sim *s)
 {
 	FILE *fp = open_out(s->o.dump, "iptables-save.txt", "dump");
@@ -307,7 +324,7 @@ static int sim_dump(struct sim *s)
 	sim_dump_conntrack(s, fp, "ipv4");
 	sim_dump_conntrack(s, fp, "ipv6");
 	fclose(fp);
-	return 0;
+	return sim_dump_nat(s);
 }
 
 static void sim_release(struct sim *s)

@@ -14,9 +14,6 @@
 #define ICMP_ADDRESSREPLY 18
 #define NR_ICMP_TYPES 18
 
-static uint32_t ip_saddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 12, 4); return a; }
-static uint32_t ip_daddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 16, 4); return a; }
-
 /* icmp_pointers[].error: the types that are errors (never answered with an error). */
 static bool icmp_is_error(uint8_t type)
 {
@@ -246,9 +243,9 @@ static uint32_t icmp_send4_saddr(struct usnf_net *net, const struct pkt *old,
 	uint32_t saddr = 0;
 
 	if (old->rt_type == RTN_LOCAL)
-		saddr = ip_daddr(iph);
+		saddr = ipv4_daddr(iph);
 	else if (old->iif && !old->local_out && stk(net)->sys[SYS_ICMP_ERRORS_USE_INBOUND_IFADDR])
-		route_select_src4(net, old->iif, ip_saddr(iph), ROUTE_SCOPE_LINK, &saddr);
+		route_select_src4(net, old->iif, ipv4_saddr(iph), ROUTE_SCOPE_LINK, &saddr);
 	return saddr;
 }
 
@@ -278,7 +275,7 @@ void icmp_send4(struct usnf_net *net, const struct pkt *old, uint8_t type, uint8
 
 	if (!iph || !icmp_send4_permitted(old, iph, type))
 		return;
-	daddr = ip_saddr(iph);
+	daddr = ipv4_saddr(iph);
 	saddr = icmp_send4_saddr(net, old, iph);
 	if (!icmp_route_src4(net, daddr, &rsrc, &mtu))
 		return;
@@ -335,7 +332,7 @@ void stack_icmp_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t typ
 	}
 	if (verify && !(oldpkt->is_fragment)) {
 		uint32_t pseudo = proto == IPPROTO_ICMP_ ? 0 :
-				  csum_pseudo4(ip_saddr(iph), ip_daddr(iph), proto, l4len);
+				  csum_pseudo4(ipv4_saddr(iph), ipv4_daddr(iph), proto, l4len);
 
 		if (csum_l4(oldpkt, th, l4len, pseudo) != 0)
 			return;
@@ -355,14 +352,14 @@ static void icmp_reply4(struct usnf_net *net, const struct pkt *req, const uint8
 			const uint8_t *data, uint32_t data_len)
 {
 	const uint8_t *iph = pkt_network(req);
-	uint32_t len = 8 + data_len, saddr, daddr = ip_saddr(iph);
+	uint32_t len = 8 + data_len, saddr, daddr = ipv4_saddr(iph);
 	struct pkt *p;
 	uint8_t *h, *ic;
 	uint16_t c;
 	int optlen;
 
 	if (req->rt_type == RTN_LOCAL)
-		saddr = ip_daddr(iph);
+		saddr = ipv4_daddr(iph);
 	else if (!icmp_route_src4(net, daddr, &saddr, NULL))
 		return;
 	p = stack_pkt_new(net, req);
@@ -488,7 +485,7 @@ static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_
 	const uint8_t *th = pkt_transport(old);
 	uint32_t hl = (iph[0] & 0x0fu) * 4;
 	uint32_t payload = rd16(iph + 2) - hl - (uint32_t)(th[12] >> 4) * 4;
-	uint32_t saddr = ip_daddr(iph), daddr = ip_saddr(iph);
+	uint32_t saddr = ipv4_daddr(iph), daddr = ipv4_saddr(iph);
 	struct pkt *p = stack_pkt_new(net, old);
 
 	if (!p)
@@ -556,7 +553,7 @@ void stack_send_reset4(struct usnf_net *net, const struct pkt *oldpkt, int hook)
 	if (!th || (th[13] & 0x04))
 		return;
 	if (csum_l4(oldpkt, oldpkt->net_off + hl, l4len,
-		    csum_pseudo4(ip_saddr(iph), ip_daddr(iph), IPPROTO_TCP_, l4len)) != 0)
+		    csum_pseudo4(ipv4_saddr(iph), ipv4_daddr(iph), IPPROTO_TCP_, l4len)) != 0)
 		return;
 	if (oldpkt->rt_type == RTN_BROADCAST || oldpkt->rt_type == RTN_MULTICAST)
 		return;

@@ -37,9 +37,6 @@ void ipv4_set_csum(uint8_t *iph)
 	memcpy(iph + 10, &c, 2);
 }
 
-static uint32_t ip_saddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 12, 4); return a; }
-static uint32_t ip_daddr(const uint8_t *iph) { uint32_t a; memcpy(&a, iph + 16, 4); return a; }
-
 /* Offsets and flags the rest of the engine reads from a packet with an IPv4 header at net_off. */
 static void ipv4_set_meta(struct pkt *p)
 {
@@ -226,6 +223,34 @@ static void ipv4_neigh_output(struct usnf_net *net, struct pkt *p, const struct 
 	stack_xmit(net, p, out, mac, PKT_ETH_P_IP);
 }
 
+/*
+ * ip_options_fragment(): options without the copied flag (0x80) appear in the
+ * first fragment only; in the header kept for the others they become NOOPs.
+ */
+static void ipv4_options_fragment(uint8_t *hdr, unsigned int hlen)
+{
+	unsigned int i = 20, ol;
+
+	while (i < hlen) {
+		uint8_t t = hdr[i];
+
+		if (t == IPOPT_END)
+			break;
+		if (t == IPOPT_NOOP) {
+			i++;
+			continue;
+		}
+		if (i + 2 > hlen)
+			break;          /* no length byte left in the header */
+		ol = hdr[i + 1];
+		if (ol < 2 || i + ol > hlen)
+			break;
+		if (!(t & 0x80))
+			memset(hdr + i, IPOPT_NOOP, ol);
+		i += ol;
+	}
+}
+
 /* ip_do_fragment(): the slow path, one new packet per fragment. */
 static void ipv4_fragment(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out,
 			  uint32_t mtu)
@@ -270,24 +295,7 @@ static void ipv4_fragment(struct usnf_net *net, struct pkt *p, const struct usnf
 		ipv4_set_csum(fh);
 		ipv4_set_meta(f);
 		if (first) {
-			/* ip_options_fragment(): options not copied to later fragments become NOOPs. */
-			for (unsigned int i = 20; i < hlen;) {
-				uint8_t t = hdr[i];
-
-				if (t == IPOPT_END)
-					break;
-				if (t == IPOPT_NOOP) {
-					i++;
-					continue;
-				}
-				unsigned int ol = hdr[i + 1];
-
-				if (ol < 2 || i + ol > hlen)
-					break;
-				if (!(t & 0x80))
-					memset(hdr + i, IPOPT_NOOP, ol);
-				i += ol;
-			}
+			ipv4_options_fragment(hdr, hlen);
 			first = false;
 		}
 		ipv4_neigh_output(net, f, out);
@@ -340,7 +348,7 @@ static void ipv4_output(struct usnf_net *net, struct pkt *p, const struct usnf_i
 static const struct usnf_iface *ipv4_route_output(struct usnf_net *net, struct pkt *p)
 {
 	const uint8_t *iph = pkt_network(p);
-	uint32_t daddr = ip_daddr(iph);
+	uint32_t daddr = ipv4_daddr(iph);
 	const struct route_entry *r;
 	const struct usnf_iface *out;
 
@@ -367,31 +375,38 @@ static const struct usnf_iface *ipv4_route_output(struct usnf_net *net, struct p
 	return out;
 }
 
+/* Route a local packet (again after a hook changed it); NULL when p was dropped. */
+static const struct usnf_iface *ipv4_local_route(struct usnf_net *net, struct pkt *p)
+{
+	const struct usnf_iface *out;
+
+	ipv4_set_meta(p);
+	out = ipv4_route_output(net, p);
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+		return NULL;
+	}
+	p->oif = out->ifindex;
+	return out;
+}
+
 void ipv4_local_out(struct usnf_net *net, struct pkt *p)
 {
 	const struct usnf_iface *out;
 	uint32_t daddr;
 
 	p->net_off = p->data;
-	ipv4_set_meta(p);
-	out = ipv4_route_output(net, p);
-	if (!out) {
-		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+	out = ipv4_local_route(net, p);
+	if (!out)
 		return;
-	}
-	p->oif = out->ifindex;
-	daddr = ip_daddr(pkt_network(p));
+	daddr = ipv4_daddr(pkt_network(p));
 	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_LOCAL_OUT, p, NULL, out))
 		return;
 	/* ip_route_me_harder(): a hook changed the destination, route again. */
-	if (ip_daddr(pkt_network(p)) != daddr) {
-		ipv4_set_meta(p);
-		out = ipv4_route_output(net, p);
-		if (!out) {
-			stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+	if (ipv4_daddr(pkt_network(p)) != daddr) {
+		out = ipv4_local_route(net, p);
+		if (!out)
 			return;
-		}
-		p->oif = out->ifindex;
 	}
 	ipv4_output(net, p, NULL, out);
 }
@@ -424,7 +439,7 @@ static void ipv4_forward_options(struct usnf_net *net, struct pkt *p, const stru
 	if (!o->rr_needaddr)
 		return;
 	uint8_t *opt = iph + o->rr;
-	uint32_t src = 0, dst = ip_daddr(iph), nh;
+	uint32_t src = 0, dst = ipv4_daddr(iph), nh;
 
 	memcpy(&nh, p->nexthop, 4);
 	/* ip_rt_get_source(): the route's preferred source toward the next hop. */
@@ -457,7 +472,7 @@ static bool time_after(uint64_t a, uint64_t b) { return (int64_t)(b - a) < 0; }
 static void ipv4_send_redirect(struct usnf_net *net, const struct pkt *p,
 			       const struct usnf_iface *out)
 {
-	uint32_t saddr = ip_saddr(pkt_network(p)), gw;
+	uint32_t saddr = ipv4_saddr(pkt_network(p)), gw;
 	struct stack_peer *peer;
 	uint64_t now = stack_jiffies(net);
 
@@ -539,7 +554,7 @@ static bool tcp4_csum_ok(const struct pkt *p, uint32_t l4len)
 {
 	const uint8_t *iph = pkt_network(p);
 
-	return csum_l4(p, p->trans_off, l4len, csum_pseudo4(ip_saddr(iph), ip_daddr(iph),
+	return csum_l4(p, p->trans_off, l4len, csum_pseudo4(ipv4_saddr(iph), ipv4_daddr(iph),
 							    iph[9], l4len)) == 0;
 }
 
@@ -593,7 +608,7 @@ static void udp4_rcv(struct usnf_net *net, struct pkt *p)
 		return;
 	}
 	if (rd16(uh + 6) != 0 &&
-	    csum_l4(p, p->trans_off, ulen, csum_pseudo4(ip_saddr(iph), ip_daddr(iph),
+	    csum_l4(p, p->trans_off, ulen, csum_pseudo4(ipv4_saddr(iph), ipv4_daddr(iph),
 							 IPPROTO_UDP_, ulen)) != 0) {
 		stack_drop(net, p, PKT_DROP_UDP_CSUM);
 		return;
@@ -773,7 +788,7 @@ static void ipv4_route_input(struct usnf_net *net, struct pkt *p, struct usnf_if
 			     struct rt4_res *res)
 {
 	const uint8_t *iph = pkt_network(p);
-	uint32_t saddr = ip_saddr(iph), daddr = ip_daddr(iph);
+	uint32_t saddr = ipv4_saddr(iph), daddr = ipv4_daddr(iph);
 	bool localnet = stack_conf4(net, in, CONF4_ROUTE_LOCALNET);
 
 	memset(res, 0, sizeof(*res));
@@ -843,7 +858,7 @@ brd_input:
 static void ipv4_error(struct usnf_net *net, struct pkt *p, const struct rt4_res *res)
 {
 	if (res->icmp_code >= 0) {
-		uint32_t saddr = ip_saddr(pkt_network(p));
+		uint32_t saddr = ipv4_saddr(pkt_network(p));
 		struct stack_peer *peer = stack_peer_get(net, AF_INET_, &saddr);
 		bool send = true;
 
@@ -873,10 +888,10 @@ static void ipv4_error(struct usnf_net *net, struct pkt *p, const struct rt4_res
 static uint32_t ipv4_spec_dst(struct usnf_net *net, const struct pkt *p, const struct usnf_iface *in)
 {
 	const uint8_t *iph = pkt_network(p);
-	uint32_t saddr = ip_saddr(iph), src = 0;
+	uint32_t saddr = ipv4_saddr(iph), src = 0;
 
 	if (p->rt_type == RTN_LOCAL)
-		return ip_daddr(iph);
+		return ipv4_daddr(iph);
 	if (saddr && icmp_route_src4(net, saddr, &src, NULL))
 		return src;
 	route_select_src4(net, in->ifindex, saddr, saddr ? ROUTE_SCOPE_UNIVERSE : ROUTE_SCOPE_LINK, &src);

@@ -291,30 +291,38 @@ static const struct usnf_iface *ipv6_route_output(struct usnf_net *net, struct p
 	return route_iface_get(net, r->type == RTN_LOCAL ? 1 : r->oif);
 }
 
+/* Route a local packet (again after a hook changed it); NULL when p was dropped. */
+static const struct usnf_iface *ipv6_local_route(struct usnf_net *net, struct pkt *p)
+{
+	const struct usnf_iface *out;
+
+	ipv6_set_meta(p);
+	out = ipv6_route_output(net, p);
+	if (!out) {
+		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+		return NULL;
+	}
+	p->oif = out->ifindex;
+	return out;
+}
+
 void ipv6_local_out(struct usnf_net *net, struct pkt *p)
 {
 	const struct usnf_iface *out;
 	uint8_t daddr[16];
 
 	p->net_off = p->data;
-	ipv6_set_meta(p);
-	out = ipv6_route_output(net, p);
-	if (!out) {
-		stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+	out = ipv6_local_route(net, p);
+	if (!out)
 		return;
-	}
-	p->oif = out->ifindex;
 	memcpy(daddr, pkt_network(p) + 24, 16);
 	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_LOCAL_OUT, p, NULL, out))
 		return;
+	/* ip6_route_me_harder(): a hook changed the destination, route again. */
 	if (memcmp(daddr, pkt_network(p) + 24, 16)) {
-		ipv6_set_meta(p);
-		out = ipv6_route_output(net, p);
-		if (!out) {
-			stack_drop(net, p, PKT_DROP_IP_OUTNOROUTES);
+		out = ipv6_local_route(net, p);
+		if (!out)
 			return;
-		}
-		p->oif = out->ifindex;
 	}
 	ipv6_output(net, p, NULL, out);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <usnf/net.h>
 
@@ -171,6 +172,22 @@ void stack_resolve_timers(struct usnf_net *net);
 /* sysctl.c */
 int sysctl_net_init(struct usnf_net *net);
 void sysctl_net_exit(struct usnf_net *net);
+
+/* An IPv4 header's addresses, in network byte order as they are stored. */
+static inline uint32_t ipv4_saddr(const uint8_t *iph)
+{
+	uint32_t a;
+
+	memcpy(&a, iph + 12, 4);
+	return a;
+}
+static inline uint32_t ipv4_daddr(const uint8_t *iph)
+{
+	uint32_t a;
+
+	memcpy(&a, iph + 16, 4);
+	return a;
+}
 
 /* Byte helpers. */
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }

@@ -264,6 +264,8 @@ const struct sysctl_def sysctl_global_defs[] = {
 	{ "net.netfilter.nf_log.8", "NONE", NULL },
 	{ "net.netfilter.nf_log.9", "NONE", NULL },
 	{ "net.unix.max_dgram_qlen", "10", NULL },
+	/* Simulator switch, not a kernel key: NAT's random port offsets from a fixed seed. */
+	{ "usnf.nat_deterministic", "0", NULL },
 };
 const unsigned int sysctl_global_count = sizeof(sysctl_global_defs) / sizeof(sysctl_global_defs[0]);
 

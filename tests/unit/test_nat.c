@@ -64,12 +64,15 @@ static int ref_alloc(const struct occ *o, unsigned int min, unsigned int size, b
 		     uint16_t first_off, unsigned int *rounds)
 {
 	static uint32_t cand[65536 * 2];
+	static uint8_t round_of[65536 * 2];
 	unsigned int n = 0, att = size < 128 ? size : 128, r = 0;
 	uint16_t off = random_start ? o->offs[r++] : first_off;
 
 	for (;;) {
-		for (unsigned int i = 0; i < att; i++)
+		for (unsigned int i = 0; i < att; i++) {
+			round_of[n] = (uint8_t)r;
 			cand[n++] = min + (uint16_t)(off + i) % size;
+		}
 		if (att >= size || att < 16)
 			break;
 		att /= 2;
@@ -77,8 +80,10 @@ static int ref_alloc(const struct occ *o, unsigned int min, unsigned int size, b
 	}
 	*rounds = r;
 	for (unsigned int i = 0; i < n; i++)
-		if (!o->taken[cand[i] & 0xffff])
+		if (!o->taken[cand[i] & 0xffff]) {
+			*rounds = round_of[i];
 			return (int)cand[i];
+		}
 	return -1;
 }
 
@@ -133,7 +138,7 @@ static void one_case(struct occ *o, bool icmp, bool specified, enum nat_manip m)
 		assert_int_equal(ok, !o->taken[orig]);
 		return;
 	}
-	want = ref_alloc(o, min, size, true, 0, &rounds);
+	want = ref_alloc(o, min, size, m == NAT_MANIP_SRC, 0, &rounds);
 	if (want < 0) {
 		assert_false(ok);
 	} else {

@@ -373,6 +373,23 @@ static void test_option_lookup(void **state)
 	assert_non_null(strstr(err, "host/network `-s1.2.3.4' not found"));
 }
 
+/* iptables-nft folds native tcp matches into the first when it reads a rule back:
+ * listed and compared so, while the kernel evaluates every one of them. */
+static void test_native_matches_fold(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt *p = tcp4(f, 2, 40);
+
+	assert_int_equal(cmd(f, "iptables -P INPUT DROP"), 0);
+	assert_int_equal(cmd(f, "iptables -A INPUT -p tcp -m tcp ! --dport 1 -m tcp --dport 2 "
+			     "-j ACCEPT"), 0);
+	assert_int_equal(cmd(f, "iptables -C INPUT -p tcp ! --dport 2 -j ACCEPT"), 0);
+	assert_int_equal(cmd(f, "iptables -C INPUT -p tcp --dport 2 -j ACCEPT"), 1);
+	assert_int_equal(run_input(f, p), USNF_ACCEPT);
+	assert_int_equal(cmd(f, "iptables -D INPUT -p tcp ! --dport 2 -j ACCEPT"), 0);
+	pkt_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -390,6 +407,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_check_errno, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_option_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_native_matches_fold, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
