@@ -285,7 +285,8 @@ static void sim_dump_conntrack(struct sim *s, FILE *fp, const char *family)
 		}
 		lines[n++] = p;
 	}
-	qsort(lines, n, sizeof(*lines), ct_line_cmp);
+	if (n)
+		qsort(lines, n, sizeof(*lines), ct_line_cmp);
 	fprintf(fp, "# conntrack -L -f %s -o extended (%zu entries, sorted)\n", family, n);
 	for (size_t i = 0; i < n; i++)
 		fprintf(fp, "%s\n", lines[i]);

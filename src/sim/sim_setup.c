@@ -135,7 +135,8 @@ static int sim_collect_names(struct sim *s, struct namelist *nl, const char *tex
 	for (int i = 0; i < s->o.n_ifaces; i++)
 		if (names_add(nl, s->o.ifaces[i], strlen(s->o.ifaces[i])))
 			return -EINVAL;
-	qsort(nl->v, nl->n, sizeof(*nl->v), name_cmp);
+	if (nl->n)
+		qsort(nl->v, nl->n, sizeof(*nl->v), name_cmp);
 	return 0;
 }
 
