@@ -1230,10 +1230,14 @@ static int ipt_exec_chain_cmd(struct ipt_env *env, struct xt_table *t, struct ip
 					c->chain, XT_CHAIN_MAXNAMELEN);
 		if (c->chain[0] == '-' || c->chain[0] == '!')
 			return ipt_fail(env, IPT_ERR_PARAM,
-					"chain name not allowed to start with `%c'\n", c->chain[0]);
-		if (ipt_std_verdict(c->chain) >= 0 || xt_target_find(c->chain, env->fam))
+					"chain name not allowed to start with `%c'", c->chain[0]);
+		/* assert_valid_chain_name(): "" is the standard target's own name. */
+		if (!c->chain[0] || ipt_std_verdict(c->chain) >= 0 ||
+		    xt_target_find(c->chain, env->fam))
 			return ipt_fail(env, IPT_ERR_PARAM,
-					"chain name may not clash with target name\n");
+					"chain name may not clash with target name");
+		if (strpbrk(c->chain, " \t\n\v\f\r"))
+			return ipt_fail(env, IPT_ERR_PARAM, "Invalid chain name `%s'", c->chain);
 		if (ci >= 0)
 			return ipt_fail(env, IPT_ERR_PLAIN, "Chain already exists.");
 		if (xt_chain_add(t, c->chain) < 0)
