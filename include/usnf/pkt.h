@@ -100,6 +100,7 @@ struct pkt {
 	X(NOMEM)                  /* pool exhausted */              \
 	X(QUEUED)                 /* NF_QUEUE with no listener */   \
 	X(INVALID_PROTO)                                             \
+	X(NAT_NO_FREE_TUPLE)      /* NAT found no unique tuple */   \
 	X(MAX)
 
 enum pkt_drop_reason {

@@ -12,7 +12,7 @@
 
 #define CT_PROG "conntrack v1.4.7 (conntrack-tools): "
 
-enum ctc_cmd { CMD_NONE, CMD_LIST, CMD_DELETE, CMD_FLUSH, CMD_COUNT };
+enum ctc_cmd { CMD_NONE, CMD_LIST, CMD_DELETE, CMD_FLUSH, CMD_COUNT, CMD_STATS };
 
 /* Filters, as conntrack's -p, -s, -d, -r, -q, --sport, ..., -m, -u, --state, -w. */
 struct ctc_filter {
@@ -266,6 +266,7 @@ static int ctc_parse(struct ctc *c, int argc, char **argv)
 	static const struct { const char *s, *l; enum ctc_cmd cmd; } cmds[] = {
 		{ "-L", "--dump", CMD_LIST }, { "-D", "--delete", CMD_DELETE },
 		{ "-F", "--flush", CMD_FLUSH }, { "-C", "--count", CMD_COUNT },
+		{ "-S", "--stats", CMD_STATS },
 	};
 	int rc;
 
@@ -296,7 +297,22 @@ static int ctc_parse(struct ctc *c, int argc, char **argv)
 	return 0;
 }
 
-/* conntrack -L/-D/-F/-C over the engine's table (one family or both). */
+/*
+ * conntrack -S: the per-CPU lines of ctnetlink's IPCTNL_MSG_CT_GET_STATS_CPU as
+ * conntrack-tools 1.4.7 prints them ("cpu=%-4u\t" then "name=value " per attribute
+ * the kernel sends); the engine is one CPU.
+ */
+static void ctc_stats(struct cli_ctx *ctx)
+{
+	struct ct_stats st = ct_stats_get(ctx->net);
+
+	sb_addf(&ctx->out, "cpu=%-4u\tfound=%u invalid=%u insert=%u insert_failed=%u drop=%u "
+		"early_drop=%u error=%u search_restart=%u clash_resolve=%u chaintoolong=%u \n",
+		0u, st.found, st.invalid, st.insert, st.insert_failed, st.drop, st.early_drop,
+		st.error, st.search_restart, st.clash_resolve, st.chaintoolong);
+}
+
+/* conntrack -L/-D/-F/-C/-S over the engine's table (one family or both). */
 int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct ctc c = { .ctx = ctx };
@@ -310,6 +326,10 @@ int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv)
 	rc = ctc_parse(&c, argc, argv);
 	if (rc)
 		return rc;
+	if (c.cmd == CMD_STATS) {
+		ctc_stats(ctx);
+		return 0;
+	}
 	if (c.cmd == CMD_COUNT) {
 		sb_addf(&ctx->out, "%u\n", ct_count(ctx->net));
 		return 0;

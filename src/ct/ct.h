@@ -114,6 +114,13 @@ struct ct_conn {
 	struct ct_conn *nat_bysrc_next;
 	int nat_masq_ifindex;
 	int nat_pool;
+	int nat_dest;                   /* the per-destination telemetry slot (-1 none) */
+	bool nat_no_tuple;              /* the allocator found no unique tuple: the clash at
+					 * confirmation is a NAT_NO_FREE_TUPLE drop */
+	/* Events (nf_conntrack_ecache): CT_EV_* bits cached until the confirm hook, and
+	 * the mark last reported (a change is an IPCT_MARK event). */
+	uint32_t ev_cache;
+	uint32_t ev_mark;
 };
 
 /* ctinfo of a packet, CT_UNTRACKED or, with ct NULL and ctinfo != UNTRACKED, INVALID. */
@@ -184,5 +191,39 @@ struct ct_conn *ct_lookup(struct usnf_net *net, const struct ct_tuple *t, enum c
 void ct_tuple_invert_any(const struct ct_tuple *in, struct ct_tuple *out);
 /* The packet's own tuple (original direction as seen), 0 or -1. */
 int ct_pkt_tuple(const struct pkt *p, uint8_t l3, struct ct_tuple *t);
+
+/* Per-instance statistics (struct ip_conntrack_stat, one CPU) as `conntrack -S` shows. */
+struct ct_stats {
+	uint32_t found, invalid, insert, insert_failed, drop, early_drop, error, search_restart,
+		 clash_resolve, chaintoolong;
+};
+/* The counters (all zero for a net without conntrack). */
+struct ct_stats ct_stats_get(const struct usnf_net *net);
+/* nf_conntrack_tuple_taken() found the tuple in use (NAT's search): the found counter. */
+void ct_stat_found(struct usnf_net *net);
+
+/* Event bits (enum ip_conntrack_events, IPCT_*). */
+enum ct_event_bit {
+	CT_EV_NEW, CT_EV_RELATED, CT_EV_DESTROY, CT_EV_REPLY, CT_EV_ASSURED, CT_EV_PROTOINFO,
+	CT_EV_HELPER, CT_EV_MARK, CT_EV_SEQADJ, CT_EV_SECMARK, CT_EV_LABEL, CT_EV_SYNPROXY,
+};
+/* nf_conntrack_event_cache(): note an event, delivered when a packet of c is confirmed. */
+static inline void ct_event_cache(struct ct_conn *c, enum ct_event_bit bit)
+{
+	c->ev_cache |= 1u << bit;
+}
+/*
+ * An event listener (ctnetlink's NFNLGRP_CONNTRACK_* groups, as `conntrack -E`):
+ * called with the connection and the CT_EV_* mask of one message, from inside the
+ * engine (the callback may allocate and print; the engine does neither).
+ */
+typedef void (*ct_event_fn)(void *ctx, const struct usnf_net *net, const struct ct_conn *c,
+			    uint32_t events);
+/* Set (fn NULL: remove) the listener.  0 or -ENOMEM. */
+int ct_event_listen(struct usnf_net *net, ct_event_fn fn, void *ctx);
+/* One `conntrack -E` line of conntrack-tools 1.4.7 for an event message (ends with '\n'):
+ * "    [NEW] tcp      6 120 SYN_SENT src=... [UNREPLIED] src=..." */
+void ct_event_format(const struct usnf_net *net, const struct ct_conn *c, uint32_t events,
+		     struct strbuf *out);
 
 #endif

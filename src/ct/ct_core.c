@@ -80,6 +80,10 @@ void ct_kill(struct usnf_net *net, struct ct_conn *c)
 	c->status |= CT_S_DYING;
 	if (!(c->status & CT_S_CONFIRMED))
 		return;                 /* freed with the unconfirmed list */
+	/* nf_ct_delete(): the IPCT_DESTROY event, any cached ones are dropped. */
+	c->ev_cache = 0;
+	if (cn->ev_fn)
+		cn->ev_fn(cn->ev_ctx, net, c, 1u << CT_EV_DESTROY);
 	unlink_node(cn, &c->node[0]);
 	unlink_node(cn, &c->node[1]);
 	cn->count--;
@@ -158,6 +162,7 @@ static struct ct_conn *conn_alloc(struct ct_net *cn)
 	if (c) {
 		memset(c, 0, sizeof(*c));
 		c->nat_pool = -1;
+		c->nat_dest = -1;
 	}
 	return c;
 }
@@ -217,6 +222,7 @@ static bool early_drop(struct usnf_net *net, const struct ct_tuple *t)
 			drops++;
 		}
 	}
+	cn->stats.early_drop += drops;
 	return drops > 0;
 }
 
@@ -315,6 +321,25 @@ static void acct(struct ct_conn *c, enum ct_info ci, const struct pkt *p)
 	c->bytes[d] += pkt_end(p) - p->net_off;
 }
 
+/* Not a valid part of a connection: the invalid counter of nf_conntrack_in(). */
+static unsigned int ct_in_invalid(struct usnf_net *net)
+{
+	ctn(net)->stats.invalid++;
+	return USNF_ACCEPT;
+}
+
+/* The events a packet caused (IPCT_REPLY, IPCT_ASSURED, the TCP tracker's IPCT_PROTOINFO). */
+static void ct_in_events(struct ct_conn *c, enum ct_info ci, uint32_t old_status,
+			 uint8_t old_state)
+{
+	if (ci == CT_ESTABLISHED_REPLY && !(old_status & CT_S_SEEN_REPLY))
+		ct_event_cache(c, CT_EV_REPLY);
+	if ((c->status & ~old_status) & CT_S_ASSURED)
+		ct_event_cache(c, CT_EV_ASSURED);
+	if (c->node[0].t.proto == 6 && c->tcp.state != old_state)
+		ct_event_cache(c, CT_EV_PROTOINFO);
+}
+
 /* nf_conntrack_in(): find or create the connection, run the tracker. */
 static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf_hook_state *st)
 {
@@ -324,7 +349,8 @@ static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf
 	struct ct_node *n;
 	enum ct_info ci;
 	uint32_t thoff;
-	uint8_t proto;
+	uint32_t old_status;
+	uint8_t proto, old_state;
 	int rc, tries = 0;
 
 	if (tmpl) {
@@ -337,22 +363,25 @@ static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf
 	}
 	set_invalid(p);
 	if (!pkt_l4(p, st->pf, &proto, &thoff))
-		return USNF_ACCEPT;
+		return ct_in_invalid(net);
 	if ((st->pf == USNF_NFPROTO_IPV4 && proto == 1) ||
 	    (st->pf == USNF_NFPROTO_IPV6 && proto == 58)) {
 		rc = ct_icmp_check(net, p, st->pf, thoff, st->hook, zone);
 		if (rc == 3)
 			ct_set_untracked(p);
+		if (rc == 1)
+			ctn(net)->stats.error++;        /* nf_conntrack_handle_icmp() <= 0 */
 		if (rc)
 			return USNF_ACCEPT;
 	} else if (proto == 6) {
+		/* Linux 6.x runs these checks inside the tracker: counted invalid. */
 		if (ct_tcp_error(net, p, st->pf, thoff, st->hook))
-			return USNF_ACCEPT;
+			return ct_in_invalid(net);
 	} else if (ct_l4_error(net, p, st->pf, proto, thoff, st->hook)) {
-		return USNF_ACCEPT;
+		return ct_in_invalid(net);
 	}
 	if (ct_tuple_build(p, st->pf, p->net_off, thoff, proto, &t))
-		return USNF_ACCEPT;
+		return ct_in_invalid(net);
 	t.zone = zone;
 again:
 	n = ct_find(net, &t);
@@ -360,8 +389,10 @@ again:
 		bool drop = false;
 
 		c = ct_new(net, &t, &drop);
+		if (!c && drop)
+			ctn(net)->stats.drop++; /* "Too stressed to deal" */
 		if (!c)
-			return drop ? USNF_DROP : USNF_ACCEPT;
+			return drop ? USNF_DROP : ct_in_invalid(net);
 		if (tmpl && tmpl->helper[0])
 			memcpy(c->helper, tmpl->helper, sizeof(c->helper));
 		ci = CT_NEW;
@@ -377,6 +408,8 @@ again:
 			ci = CT_NEW;
 	}
 	set_info(p, c, ci);
+	old_status = c->status;
+	old_state = n ? c->tcp.state : CT_TCP_NONE;
 	rc = ct_proto_packet(net, c, p, thoff, ci, !n);
 	if (rc == -2 && tries++ == 0) {
 		ct_kill(net, c);        /* reopened: delete and look up again */
@@ -384,8 +417,12 @@ again:
 	}
 	if (rc <= 0) {
 		set_invalid(p);
+		ct_in_invalid(net);
+		if (rc == -1 || rc == -2)
+			ctn(net)->stats.drop++;
 		return rc == -1 || rc == -2 ? USNF_DROP : USNF_ACCEPT;
 	}
+	ct_in_events(c, ci, old_status, old_state);
 	if (ci == CT_ESTABLISHED_REPLY)
 		c->status |= CT_S_SEEN_REPLY;
 	acct(c, ci, p);
@@ -469,6 +506,26 @@ struct ct_conn *ct_conn_insert(struct usnf_net *net, const struct ct_tuple *t, u
 	return c;
 }
 
+/*
+ * nf_ct_deliver_cached_events(): the events cached while the packet crossed the
+ * hooks go out as one message when it reaches the confirm hook (a mark that
+ * differs from the last one reported is an IPCT_MARK event, as CONNMARK caches).
+ */
+static void ct_event_deliver(struct usnf_net *net, struct ct_conn *c)
+{
+	struct ct_net *cn = ctn(net);
+	uint32_t ev;
+
+	if (c->mark != c->ev_mark) {
+		c->ev_mark = c->mark;
+		ct_event_cache(c, CT_EV_MARK);
+	}
+	ev = c->ev_cache;
+	c->ev_cache = 0;
+	if (ev && cn->ev_fn && !(c->status & CT_S_DYING))
+		cn->ev_fn(cn->ev_ctx, net, c, ev);
+}
+
 /* __nf_conntrack_confirm(): the entry enters the table when its first packet leaves. */
 static unsigned int ct_confirm_hook(void *priv, struct pkt *p, const struct usnf_hook_state *st)
 {
@@ -476,15 +533,28 @@ static unsigned int ct_confirm_hook(void *priv, struct pkt *p, const struct usnf
 	enum ct_info ci;
 	struct ct_conn *c = ct_get(p, &ci);
 
-	if (!c || (c->status & (CT_S_TEMPLATE | CT_S_CONFIRMED)))
+	if (!c || (c->status & CT_S_TEMPLATE))
 		return USNF_ACCEPT;
+	if (c->status & CT_S_CONFIRMED) {
+		ct_event_deliver(net, c);
+		return USNF_ACCEPT;
+	}
 	/* REJECT/ICMP errors attached in the reply direction do not confirm. */
 	if (ct_info_dir(ci) != CT_DIR_ORIGINAL)
 		return USNF_ACCEPT;
 	if (c->status & CT_S_DYING)
 		return USNF_DROP;
 	/* A clash with an entry confirmed meanwhile: the packet is dropped. */
-	return ct_hash_insert(net, c) ? USNF_DROP : USNF_ACCEPT;
+	if (ct_hash_insert(net, c)) {
+		ctn(net)->stats.insert_failed++;
+		ctn(net)->stats.drop++;
+		if (c->nat_no_tuple)
+			p->drop_reason = PKT_DROP_NAT_NO_FREE_TUPLE;
+		return USNF_DROP;
+	}
+	ct_event_cache(c, (c->status & CT_S_EXPECTED) ? CT_EV_RELATED : CT_EV_NEW);
+	ct_event_deliver(net, c);
+	return USNF_ACCEPT;
 }
 
 void ct_attach(struct usnf_net *net, struct pkt *reply, const struct pkt *orig)
@@ -627,6 +697,7 @@ void ct_net_exit(struct usnf_net *net)
 
 	if (!cn)
 		return;
+	cn->ev_fn = NULL;               /* teardown deletes without events */
 	for (unsigned int f = 0; f < 2; f++)
 		if (cn->on[f])
 			usnf_hook_unregister_many(net, cn->ops[f], 6);
@@ -687,4 +758,28 @@ int ct_iterate(struct usnf_net *net, ct_iter_fn fn, void *arg)
 unsigned int ct_count(struct usnf_net *net)
 {
 	return net->ct ? net->ct->count : 0;
+}
+
+struct ct_stats ct_stats_get(const struct usnf_net *net)
+{
+	struct ct_stats zero = { 0 };
+
+	return net->ct ? net->ct->stats : zero;
+}
+
+void ct_stat_found(struct usnf_net *net)
+{
+	if (net->ct)
+		net->ct->stats.found++;
+}
+
+int ct_event_listen(struct usnf_net *net, ct_event_fn fn, void *ctx)
+{
+	int rc = ct_net_get(net);
+
+	if (rc)
+		return rc;
+	net->ct->ev_fn = fn;
+	net->ct->ev_ctx = ctx;
+	return 0;
 }

@@ -39,6 +39,9 @@ struct ct_net {
 	void (*nat_free)(void *ctx, struct ct_conn *c);
 	void (*nat_exit)(struct usnf_net *net);
 	void *nat_ctx;
+	struct ct_stats stats;
+	ct_event_fn ev_fn;              /* the event listener (conntrack -E), NULL none */
+	void *ev_ctx;
 };
 
 static inline struct ct_net *ctn(const struct usnf_net *net) { return net->ct; }

@@ -79,3 +79,53 @@ void ct_conn_format(const struct usnf_net *net, const struct ct_conn *c, bool ex
 {
 	ct_conn_format_opts(net, c, ext, false, out);
 }
+
+/* The counters attribute: ctnetlink dumps it in DESTROY messages only, when acct is on. */
+static void put_counters(const struct ct_conn *c, unsigned int dir, uint32_t events,
+			 struct strbuf *out)
+{
+	if (c->acct && (events & (1u << CT_EV_DESTROY)))
+		sb_addf(out, "packets=%llu bytes=%llu ", (unsigned long long)c->pkts[dir],
+			(unsigned long long)c->bytes[dir]);
+}
+
+/*
+ * ctnetlink_conntrack_event() puts the TCP state in NEW/UPDATE messages on
+ * IPCT_PROTOINFO (always in DESTROY ones), the helper only in NEW/UPDATE, the
+ * counters only in DESTROY, the timeout unless a DESTROY's is zero, the mark
+ * when set or changed; libnetfilter_conntrack prints "%9s " of the message type first
+ * and drops the last blank.
+ */
+void ct_event_format(const struct usnf_net *net, const struct ct_conn *c, uint32_t events,
+		     struct strbuf *out)
+{
+	const struct ct_tuple *o = &c->node[0].t;
+	bool destroy = events & (1u << CT_EV_DESTROY);
+	const char *type = destroy ? "[DESTROY]" :
+			   events & (1u << CT_EV_NEW | 1u << CT_EV_RELATED) ? "[NEW]" : "[UPDATE]";
+
+	sb_addf(out, "%9s ", type);
+	sb_addf(out, "%-8s %u ", l4_name(o->proto), o->proto);
+	/* DESTROY: the timeout unless it ran out (skip_zero), the TCP state always. */
+	if (!destroy || ct_conn_timeout_left(net, c))
+		sb_addf(out, "%u ", ct_conn_timeout_left(net, c));
+	if (o->proto == 6 && (destroy || (events & (1u << CT_EV_PROTOINFO))))
+		sb_addf(out, "%s ", ct_tcp_state_name(c->tcp.state));
+	put_tuple(o, out);
+	put_counters(c, 0, events, out);
+	if (!(c->status & CT_S_SEEN_REPLY))
+		sb_add(out, "[UNREPLIED] ");
+	put_tuple(&c->node[1].t, out);
+	put_counters(c, 1, events, out);
+	if (c->status & CT_S_ASSURED)
+		sb_add(out, "[ASSURED] ");
+	if (c->mark || (events & (1u << CT_EV_MARK)))
+		sb_addf(out, "mark=%u ", c->mark);
+	if (o->zone)
+		sb_addf(out, "zone=%u ", o->zone);
+	if (!destroy && c->helper[0])
+		sb_addf(out, "helper=%s ", c->helper);
+	if (out->len && out->s[out->len - 1] == ' ')
+		out->s[--out->len] = '\0';
+	sb_addc(out, '\n');
+}

@@ -196,6 +196,18 @@ static int inner_tuple(const struct pkt *p, uint8_t l3, uint32_t thoff, struct c
 	return ct_tuple_build(p, l3, in, ith, proto, t);
 }
 
+/*
+ * The error must travel towards the destination of the direction its embedded
+ * packet was found in ("outer daddr != inner" in nf_conntrack_inet_error()).
+ */
+static bool outer_daddr_ok(const struct pkt *p, uint8_t l3, const struct ct_tuple *found)
+{
+	bool v4 = l3 == USNF_NFPROTO_IPV4;
+	const uint8_t *oh = pkt_header(p, p->net_off, v4 ? 20 : 40);
+
+	return oh && !memcmp(oh + (v4 ? 16 : 24), found->dst, v4 ? 4 : 16);
+}
+
 /* nf_conntrack_inet_error(): RELATED to the connection of the embedded packet. */
 static bool inet_error(struct usnf_net *net, struct pkt *p, uint8_t l3, uint32_t thoff,
 		       uint16_t zone)
@@ -211,6 +223,9 @@ static bool inet_error(struct usnf_net *net, struct pkt *p, uint8_t l3, uint32_t
 		return false;
 	n = ct_find(net, &inv);
 	if (!n)
+		return false;
+	/* An inner B->T quoted in an outer B->X would make X's packet RELATED. */
+	if (!outer_daddr_ok(p, l3, &n->t))
 		return false;
 	if (n->dir == CT_DIR_REPLY)
 		ci = CT_RELATED_REPLY;

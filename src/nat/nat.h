@@ -91,6 +91,11 @@ bool nat_pkt_l4(const struct pkt *p, uint8_t l3, uint32_t nhoff, uint8_t *proto,
 typedef bool (*nat_used_fn)(const struct ct_tuple *t, void *ctx);
 bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
 		      nat_used_fn used, void *ctx, uint16_t (*rnd)(void *ctx));
+/* The same with the attempts left in the current round passed to used (0: the
+ * kernel does not look there; the answer only feeds the telemetry). */
+typedef bool (*nat_used_ex_fn)(const struct ct_tuple *t, unsigned int left, void *ctx);
+bool nat_unique_tuple_ex(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
+			 nat_used_ex_fn used, void *ctx, uint16_t (*rnd)(void *ctx));
 
 /* ---- for the NAT targets (src/xt/ext/SNAT.c ...; nat_xt.c) ---- */
 struct xt_action;

@@ -51,9 +51,7 @@ static void nat_conn_free(void *ctx, struct ct_conn *c)
 
 	if (c->status & CT_S_SRC_NAT_DONE)
 		bysrc_unlink(nn, c);
-	if (c->nat_pool >= 0 && nn->pools[c->nat_pool].in_use)
-		nn->pools[c->nat_pool].in_use--;
-	c->nat_pool = -1;
+	nat_pool_release(nn, c);
 }
 
 static void nat_net_exit(struct usnf_net *net)
@@ -128,60 +126,12 @@ static uint16_t nat_rand16(void *ctx)
 	return (uint16_t)splitmix(nat_get_deterministic(net) ? &nn->det_state : &nn->rnd_state);
 }
 
-/* ---- telemetry ---- */
-
-static int pool_get(struct nat_net *nn, uint8_t l3, uint8_t proto, const uint8_t *addr)
-{
-	for (unsigned int i = 0; i < NAT_POOLS; i++) {
-		struct nat_pool *p = &nn->pools[i];
-
-		if (!p->used) {
-			p->used = true;
-			p->l3 = l3;
-			p->proto = proto;
-			memcpy(p->addr, addr, 16);
-			return (int)i;
-		}
-		if (p->l3 == l3 && p->proto == proto && !memcmp(p->addr, addr, 16))
-			return (int)i;
-	}
-	nn->pool_overflow++;
-	return -1;
-}
-
-void nat_stats_format(struct usnf_net *net, struct strbuf *out)
-{
-	struct nat_net *nn = net->nat;
-	char a[INET6_ADDRSTRLEN];
-
-	sb_addf(out, "%-40s %-8s %8s %8s %8s %8s\n", "address", "proto", "in-use", "allocs",
-		"clashes", "failures");
-	if (!nn)
-		return;
-	for (unsigned int i = 0; i < NAT_POOLS && nn->pools[i].used; i++) {
-		const struct nat_pool *p = &nn->pools[i];
-		const char *pn = p->proto == 6 ? "tcp" : p->proto == 17 ? "udp" :
-				 p->proto == 1 ? "icmp" : p->proto == 58 ? "icmpv6" : NULL;
-
-		inet_ntop(p->l3 == USNF_NFPROTO_IPV4 ? AF_INET : AF_INET6, p->addr, a, sizeof(a));
-		if (pn)
-			sb_addf(out, "%-40s %-8s", a, pn);
-		else
-			sb_addf(out, "%-40s %-8u", a, p->proto);
-		sb_addf(out, " %8llu %8llu %8llu %8llu\n", (unsigned long long)p->in_use,
-			(unsigned long long)p->allocs, (unsigned long long)p->clashes,
-			(unsigned long long)p->failures);
-	}
-	if (nn->pool_overflow)
-		sb_addf(out, "(%llu bindings beyond %u pools not counted)\n",
-			(unsigned long long)nn->pool_overflow, NAT_POOLS);
-}
-
 /* ---- the allocator (get_unique_tuple() and helpers) ---- */
 
 struct used_ctx {
 	struct usnf_net *net;
 	const struct ct_conn *ign;
+	bool peek;              /* a look the kernel does not take: not counted as found */
 };
 
 /*
@@ -201,6 +151,8 @@ static bool used_tuple(const struct ct_tuple *t, void *arg)
 		return false;
 	if (u->ign && !memcmp(&ct_of_node(n)->node[0].t, &u->ign->node[0].t, sizeof(r)))
 		return false;
+	if (!u->peek)
+		ct_stat_found(u->net);  /* nf_conntrack_tuple_taken()'s "found" */
 	return true;
 }
 
@@ -349,8 +301,8 @@ static void find_best_ips(struct ct_tuple *t, const struct nat_range *r, enum na
 	}
 }
 
-bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
-		      nat_used_fn used, void *ctx, uint16_t (*rnd)(void *ctx))
+bool nat_unique_tuple_ex(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
+			 nat_used_ex_fn used, void *ctx, uint16_t (*rnd)(void *ctx))
 {
 	unsigned int range_size, min, max, attempts, i;
 	uint16_t *key, off;
@@ -368,7 +320,7 @@ bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_ma
 		key = m == NAT_MANIP_SRC ? &t->sport : &t->dport;
 		if (!(r->flags & NAT_RANGE_PROTO_SPECIFIED)) {
 			if (m == NAT_MANIP_DST)
-				return !used(t, ctx);   /* a destination port is not changed */
+				return !used(t, 0, ctx); /* a destination port is not changed */
 			/* Loose convention: privileged ports stay privileged. */
 			if (*key < 1024) {
 				min = *key < 512 ? 1 : 600;
@@ -389,7 +341,7 @@ bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_ma
 			range_size = max - min + 1;
 		}
 	} else {
-		return !used(t, ctx);
+		return !used(t, 0, ctx);
 	}
 	if (r->flags & NAT_RANGE_PROTO_OFFSET)
 		off = (uint16_t)(*key - r->base_proto);
@@ -402,7 +354,7 @@ bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_ma
 		/* The search from off, then from new random offsets in ever smaller windows. */
 		for (i = 0; i < attempts; i++, off++) {
 			*key = (uint16_t)(min + off % range_size);
-			if (!used(t, ctx))
+			if (!used(t, attempts - i, ctx))
 				return true;
 		}
 		if (attempts >= range_size || attempts < 16)
@@ -412,15 +364,92 @@ bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_ma
 	}
 }
 
+/* nat_unique_tuple() over nat_unique_tuple_ex(): the plain callbacks. */
+struct plain_ctx {
+	nat_used_fn used;
+	uint16_t (*rnd)(void *ctx);
+	void *ctx;
+};
+
+static bool plain_used(const struct ct_tuple *t, unsigned int left, void *arg)
+{
+	const struct plain_ctx *x = arg;
+
+	(void)left;
+	return x->used(t, x->ctx);
+}
+
+static uint16_t plain_rnd(void *arg)
+{
+	const struct plain_ctx *x = arg;
+
+	return x->rnd(x->ctx);
+}
+
+bool nat_unique_tuple(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
+		      nat_used_fn used, void *ctx, uint16_t (*rnd)(void *ctx))
+{
+	struct plain_ctx x = { used, rnd, ctx };
+
+	return nat_unique_tuple_ex(t, r, m, plain_used, &x, plain_rnd);
+}
+
+/*
+ * nf_nat_may_kill(): an old SNAT connection in TIME_WAIT or later (CLOSE,
+ * SYN_SENT2), without a fixed timeout, may give its tuple to a new one.
+ */
+static bool may_kill(const struct ct_conn *old)
+{
+	return old->tcp.state >= CT_TCP_TIME_WAIT &&
+	       !(old->status & (CT_S_FIXED_TIMEOUT | CT_S_DYING)) &&
+	       (old->status & CT_S_SRC_NAT);
+}
+
+/*
+ * nf_nat_used_tuple_harder(): in the last NF_NAT_HARDER_THRESH attempts for a new
+ * TCP connection (SYN_SENT), a tuple held in the reply direction by a connection
+ * that may be killed, whose original-direction sequence the new SYN has passed
+ * (so late packets of the old one are out of window), is taken over: the old
+ * entry is deleted.  This lookup is not nf_conntrack_tuple_taken(): no "found".
+ */
+static bool used_tuple_harder(const struct ct_tuple *t, struct used_ctx *u)
+{
+	struct ct_tuple r;
+	struct ct_node *n;
+	struct ct_conn *old;
+
+	ct_tuple_invert_any(t, &r);
+	n = ct_find(u->net, &r);
+	if (!n)
+		return false;
+	old = ct_of_node(n);
+	if (n->dir == CT_DIR_ORIGINAL || old == u->ign || !may_kill(old))
+		return true;
+	if ((int32_t)(u->ign->tcp.seen[0].td_end - old->tcp.seen[0].td_end) <= 0)
+		return true;
+	ct_kill(u->net, old);
+	return false;
+}
+
 /* The random source of the allocator for used_ctx (the nat_net travels along). */
 struct alloc_ctx {
 	struct used_ctx u;
 	struct nat_net *nn;
 };
 
-static bool alloc_used(const struct ct_tuple *t, void *arg)
+#define NAT_HARDER_THRESH (NAT_MAX_ATTEMPTS / 4)
+
+/* left: the attempts left in this round, 0 for a look the kernel does not take. */
+static bool alloc_used(const struct ct_tuple *t, unsigned int left, void *arg)
 {
-	return used_tuple(t, &((struct alloc_ctx *)arg)->u);
+	struct used_ctx *u = &((struct alloc_ctx *)arg)->u;
+	struct used_ctx peek = { .net = u->net, .ign = u->ign, .peek = true };
+
+	if (!left)
+		return used_tuple(t, &peek);
+	if (left > NAT_HARDER_THRESH || t->proto != 6 || u->ign->tcp.state != CT_TCP_SYN_SENT)
+		return used_tuple(t, u);
+	return used_tuple_harder(t, u);
 }
 
 static uint16_t alloc_rnd(void *arg)
@@ -433,7 +462,7 @@ static bool get_unique_tuple(struct nat_net *nn, struct ct_tuple *t, const struc
 			     const struct nat_range *r, struct ct_conn *c, enum nat_manip m,
 			     bool *clash)
 {
-	struct alloc_ctx x = { { nn->net, c }, nn };
+	struct alloc_ctx x = { { .net = nn->net, .ign = c }, nn };
 
 	*clash = false;
 	if (m == NAT_MANIP_SRC && !(r->flags & NAT_RANGE_PROTO_RANDOM_ALL)) {
@@ -453,9 +482,16 @@ static bool get_unique_tuple(struct nat_net *nn, struct ct_tuple *t, const struc
 		if (r->flags & NAT_RANGE_PROTO_SPECIFIED) {
 			if (!(r->flags & NAT_RANGE_PROTO_OFFSET) &&
 			    l4_in_range(t, m, r->min_proto, r->max_proto)) {
-				/* A single port is kept even if taken: confirmation decides. */
-				if (r->min_proto == r->max_proto)
-					return !used_tuple(t, &x.u);
+				/*
+				 * A single port is kept even if taken: confirmation
+				 * decides.  The kernel does not look; the peek only
+				 * feeds the telemetry's failure count.
+				 */
+				if (r->min_proto == r->max_proto) {
+					struct used_ctx peek = { nn->net, c, true };
+
+					return !used_tuple(t, &peek);
+				}
 				if (!used_tuple(t, &x.u))
 					return true;
 				*clash = true;
@@ -466,25 +502,7 @@ static bool get_unique_tuple(struct nat_net *nn, struct ct_tuple *t, const struc
 			*clash = true;
 		}
 	}
-	return nat_unique_tuple(t, r, m, alloc_used, &x, alloc_rnd);
-}
-
-static void pool_charge(struct nat_net *nn, struct ct_conn *c, const struct ct_tuple *t,
-			enum nat_manip m, bool clash, bool ok)
-{
-	int i = pool_get(nn, t->l3, t->proto, m == NAT_MANIP_SRC ? t->src : t->dst);
-	struct nat_pool *p;
-
-	if (i < 0)
-		return;
-	p = &nn->pools[i];
-	p->allocs++;
-	p->clashes += clash;
-	p->failures += !ok;
-	if (ok && c->nat_pool < 0) {
-		c->nat_pool = i;
-		p->in_use++;
-	}
+	return nat_unique_tuple_ex(t, r, m, alloc_used, &x, alloc_rnd);
 }
 
 unsigned int nat_setup_info(struct usnf_net *net, struct ct_conn *c, const struct nat_range *r,
@@ -502,13 +520,17 @@ unsigned int nat_setup_info(struct usnf_net *net, struct ct_conn *c, const struc
 	/* What we have looks like the inverse of the reply (earlier manips included). */
 	ct_tuple_invert_any(&c->node[1].t, &cur);
 	ok = get_unique_tuple(nn, &nt, &cur, r, c, m, &clash);
+	/* The kernel binds the last tuple tried anyway; confirmation then drops the
+	 * packet (insert_failed), which the drop reason attributes to NAT. */
+	if (!ok)
+		c->nat_no_tuple = true;
 	if (memcmp(&nt, &cur, sizeof(nt))) {
 		/* nf_conntrack_alter_reply(): replies are recognised by the new tuple. */
 		ct_tuple_invert_any(&nt, &c->node[1].t);
 		c->status |= m == NAT_MANIP_SRC ? CT_S_SRC_NAT : CT_S_DST_NAT;
-		pool_charge(nn, c, &nt, m, clash, ok);
+		nat_pool_charge(nn, c, &nt, m, clash, ok);
 	} else if (!ok || clash) {
-		pool_charge(nn, c, &nt, m, clash, ok);
+		nat_pool_charge(nn, c, &nt, m, clash, ok);
 	}
 	if (m == NAT_MANIP_SRC) {
 		uint32_t h = bysrc_hash(&c->node[0].t);

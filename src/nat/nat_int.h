@@ -19,6 +19,17 @@ struct nat_pool {
 	uint64_t in_use, allocs, clashes, failures;
 };
 
+/* One (pool, remote address, remote port) of the per-destination telemetry: the
+ * destination of SNAT bindings, the source of DNAT ones (port 0 without ports). */
+#define NAT_DESTS 4096u         /* a power of two */
+struct nat_dest {
+	uint8_t addr[16];
+	uint16_t port;
+	uint16_t pool;
+	bool used;
+	uint64_t in_use, allocs, clashes, failures;
+};
+
 /* net->nat: the per-instance NAT state (struct nf_nat_pernet + nf_nat_bysource). */
 struct nat_net {
 	struct usnf_net *net;
@@ -30,10 +41,17 @@ struct nat_net {
 	uint64_t det_state, rnd_state;
 	struct nat_pool pools[NAT_POOLS];
 	uint64_t pool_overflow;                 /* bindings no pool slot was left for */
+	struct nat_dest dests[NAT_DESTS];
+	uint64_t dest_overflow;
 };
 
 int nat_net_get(struct usnf_net *net);
 static inline struct nat_net *natn(const struct usnf_net *net) { return net->nat; }
+
+/* Telemetry (nat_stats.c): charge a binding of c to t's pool, release it when c goes. */
+void nat_pool_charge(struct nat_net *nn, struct ct_conn *c, const struct ct_tuple *t,
+		     enum nat_manip m, bool clash, bool ok);
+void nat_pool_release(struct nat_net *nn, struct ct_conn *c);
 
 /* Packet rewriting (nat_manip.c). */
 /* nf_nat_ipv4_manip_pkt()/nf_nat_ipv6_manip_pkt(): the IP header at nhoff (and its

@@ -10,6 +10,7 @@
 
 #include <usnf/net.h>
 
+#include "ct/ct.h"
 #include "nat/nat.h"
 
 static const char sim_usage[] =
@@ -140,6 +141,37 @@ static int sim_open_outputs(struct sim *s)
 			return -EIO;
 	}
 	return 0;
+}
+
+/* conntrack -E: one line per event message while the frames are fed. */
+static void sim_ct_event(void *ctx, const struct usnf_net *net, const struct ct_conn *c,
+			 uint32_t events)
+{
+	struct sim *s = ctx;
+	struct strbuf line = STRBUF_INIT;
+
+	ct_event_format(net, c, events, &line);
+	fputs(sb_str(&line), s->ctev);
+	sb_release(&line);
+}
+
+/* DIR/conntrack-events.txt records the events of the input frames (not of setup). */
+static int sim_ct_events_open(struct sim *s)
+{
+	if (!s->o.dump)
+		return 0;
+	if (!(s->ctev = open_out(s->o.dump, "conntrack-events.txt", "dump")))
+		return -EIO;
+	return ct_event_listen(s->net, sim_ct_event, s);
+}
+
+static void sim_ct_events_close(struct sim *s)
+{
+	if (!s->ctev)
+		return;
+	ct_event_listen(s->net, NULL, NULL);
+	fclose(s->ctev);
+	s->ctev = NULL;
 }
 
 /* Feed every input frame in file order on its interface, the clock at its timestamp. */
@@ -296,6 +328,23 @@ static void sim_dump_conntrack(struct sim *s, FILE *fp, const char *family)
 	sb_release(&err);
 }
 
+/* conntrack-stats.txt: `conntrack -S` after the run. */
+static int sim_dump_ct_stats(struct sim *s)
+{
+	struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	char *argv[] = { "conntrack", "-S", NULL };
+	FILE *fp = open_out(s->o.dump, "conntrack-stats.txt", "dump");
+
+	if (!fp)
+		return -EIO;
+	sim_cli(s->net, argv, NULL, 0, &out, &err);
+	fputs(sb_str(&out), fp);
+	fclose(fp);
+	sb_release(&out);
+	sb_release(&err);
+	return 0;
+}
+
 /* nat-stats.txt: the NAT port pools (`nat stats`). */
 static int sim_dump_nat(struct sim *s)
 {
@@ -325,11 +374,14 @@ static int sim_dump(struct sim *s)
 	sim_dump_conntrack(s, fp, "ipv4");
 	sim_dump_conntrack(s, fp, "ipv6");
 	fclose(fp);
+	if (sim_dump_ct_stats(s))
+		return -EIO;
 	return sim_dump_nat(s);
 }
 
 static void sim_release(struct sim *s)
 {
+	sim_ct_events_close(s);         /* before the net it listens to goes */
 	usnf_net_destroy(s->net);
 	script_free(&s->script);
 	pcapng_file_free(&s->in);
@@ -353,9 +405,10 @@ static int sim_run(struct sim *s)
 	if (sim_env_create(s))
 		return 2;
 	sim_trace_attach(s);
-	if (sim_setup_run(s) || sim_counters_zero(s))
+	if (sim_setup_run(s) || sim_counters_zero(s) || sim_ct_events_open(s))
 		return 2;
 	sim_feed(s);
+	sim_ct_events_close(s);
 	if (s->o.out && sim_write_output(s))
 		return 2;
 	if (s->o.dump && sim_dump(s))

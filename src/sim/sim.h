@@ -48,6 +48,7 @@ struct sim {
 	struct pcapng_file in;
 	FILE *log;                      /* LOG.jsonl or NULL */
 	FILE *kern;                     /* DIR/kern.log or NULL */
+	FILE *ctev;                     /* DIR/conntrack-events.txt while frames are fed */
 
 	bool running;                   /* frames are being fed (not setup) */
 	unsigned int frame_no;          /* 1-based number of the current input frame */

@@ -25,6 +25,9 @@ struct usnf_net {
 	struct xt_net *xt;
 	struct ct_net *ct;
 	struct nat_net *nat;
+	/* geoip match: directory of the xt_geoip database ("" = /usr/share/xt_geoip);
+	 * set with xt_geoip_dir_set() (xt/ext/ext_addons.h).  Added by ext3. */
+	char geoip_dir[256];
 };
 
 /* Report a trace event if someone listens (cheap when nobody does). */

@@ -7,6 +7,7 @@
 #include "stack/net.h"
 #include "xt/xt.h"
 #include "xt/xt_cls.h"
+#include "xt/xt_extstate.h"
 
 /* One (family, table): its published generation and its hook registrations. */
 struct xt_slot {
@@ -19,7 +20,15 @@ struct xt_slot {
 struct xt_net {
 	struct xt_slot slots[XT_FAMILY_COUNT][XT_TABLE_COUNT];
 	uint64_t gen;
+	struct xt_extobj *extstate;     /* xt_extstate.c: extensions' named objects */
 };
+
+/* The head of the extensions' named objects (xt_extstate.c). */
+struct xt_extobj **xt_net_extstate(struct usnf_net *net);
+struct xt_extobj **xt_net_extstate(struct usnf_net *net)
+{
+	return net->xt ? &net->xt->extstate : NULL;
+}
 
 #define HB(h) (1u << (h))
 
@@ -84,6 +93,7 @@ void xt_net_exit(struct usnf_net *net)
 			xt_table_free(s->cur);
 		}
 	}
+	xt_extstate_exit(net);
 	free(xn);
 	net->xt = NULL;
 }

@@ -393,6 +393,58 @@ static void test_cli(void **state)
 	usnf_net_destroy(net);
 }
 
+static void ev_collect(void *ctx, const struct usnf_net *net, const struct ct_conn *c,
+		       uint32_t events)
+{
+	ct_event_format(net, c, events, ctx);
+}
+
+/* conntrack -E lines (conntrack-tools 1.4.7) and conntrack -S counters of a handshake,
+ * an invalid segment and a RST answering a SYN. */
+static void test_events_stats(void **state)
+{
+	struct hp h;
+	uint32_t a = htonl(0x0a000001), b = htonl(0x0a000002);
+	struct strbuf ev = STRBUF_INIT, out = STRBUF_INIT, err = STRBUF_INIT;
+	struct ct_conn *c;
+	uint32_t tr = 1;
+
+	(void)state;
+	assert_int_equal(usnf_net_create(&h.net), 0);
+	assert_int_equal(pkt_pool_create(16, &h.pool), 0);
+	usnf_net_set_clock(h.net, 5 * CT_NS_PER_S);
+	assert_int_equal(ct_netns_get(h.net, USNF_NFPROTO_IPV4), 0);
+	assert_int_equal(ct_event_listen(h.net, ev_collect, &ev), 0);
+	run(&h, mk_tcp4(&h, a, b, 4000, 80, 0x02, 100, 0, tr++), &c);
+	run(&h, mk_tcp4(&h, b, a, 80, 4000, 0x12, 500, 101, tr++), &c);
+	run(&h, mk_tcp4(&h, a, b, 4000, 80, 0x10, 101, 501, tr++), &c);
+	run(&h, mk_tcp4(&h, a, b, 4000, 80, 0x10, 101, 501, tr++), &c);    /* no event */
+	run(&h, mk_tcp4(&h, a, b, 4001, 80, 0x03, 1, 0, tr++), &c);         /* SYN+FIN */
+	run(&h, mk_tcp4(&h, a, b, 4002, 80, 0x02, 7, 0, tr++), &c);
+	run(&h, mk_tcp4(&h, b, a, 80, 4002, 0x14, 0, 8, tr++), &c);         /* RST/ACK */
+	assert_string_equal(sb_str(&ev),
+		"    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=4000 dport=80 "
+		"[UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=80 dport=4000\n"
+		" [UPDATE] tcp      6 60 SYN_RECV src=10.0.0.1 dst=10.0.0.2 sport=4000 dport=80 "
+		"src=10.0.0.2 dst=10.0.0.1 sport=80 dport=4000\n"
+		" [UPDATE] tcp      6 432000 ESTABLISHED src=10.0.0.1 dst=10.0.0.2 sport=4000 "
+		"dport=80 src=10.0.0.2 dst=10.0.0.1 sport=80 dport=4000 [ASSURED]\n"
+		"    [NEW] tcp      6 120 SYN_SENT src=10.0.0.1 dst=10.0.0.2 sport=4002 dport=80 "
+		"[UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=80 dport=4002\n"
+		"[DESTROY] tcp      6 120 CLOSE src=10.0.0.1 dst=10.0.0.2 sport=4002 dport=80 "
+		"[UNREPLIED] src=10.0.0.2 dst=10.0.0.1 sport=80 dport=4002\n");
+	assert_int_equal(cli(h.net, "conntrack -S", &out, &err), 0);
+	assert_string_equal(sb_str(&out),
+		"cpu=0   \tfound=0 invalid=1 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 "
+		"search_restart=0 clash_resolve=0 chaintoolong=0 \n");
+	sb_release(&ev);
+	sb_release(&out);
+	sb_release(&err);
+	ct_net_exit(h.net);
+	pkt_pool_destroy(h.pool);
+	usnf_net_destroy(h.net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_handshake),
 		cmocka_unit_test(test_table_full),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_events_stats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -325,6 +325,9 @@ static void test_snat_e2e(void **state)
 	nat_stats_format(net, &out);
 	assert_non_null(strstr(sb_str(&out), "192.0.2.7"));
 	assert_non_null(strstr(sb_str(&out), "      16       17       16        1\n"));
+	/* Per destination: every flow went to the same server and port. */
+	assert_non_null(strstr(sb_str(&out), "udp      203.0.113.9:53 "));
+	assert_int_equal(usnf_net_drop_count(net, PKT_DROP_NAT_NO_FREE_TUPLE), 1);
 	sb_release(&out);
 	usnf_net_destroy(net);
 }

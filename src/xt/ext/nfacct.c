@@ -1,0 +1,121 @@
+/*
+ * nfacct: count the packet into a named accounting object (xt_nfacct.c,
+ * libxt_nfacct.c, nfnetlink_acct.c).  The object must exist when the rule is
+ * added (checkentry: -ENOENT otherwise); the match is true unless the object has
+ * a quota it is still under (nfnl_acct_overquota() != NFACCT_UNDERQUOTA).
+ */
+#include <string.h>
+
+#include "xt/ext/ext_util.h"
+#include "xt/ext/nfacct.h"
+#include "xt/xt.h"
+#include "xt/xt_extstate.h"
+
+enum { O_NAME = 0 };
+
+/* struct xt_nfacct_match_info: the name, then the object (runtime). */
+struct nfacct_info {
+	char name[NFACCT_NAME_MAX];
+	struct nfacct_obj *obj;
+};
+
+static const struct xt_opt nfacct_opts[] = {
+	{ .name = "nfacct-name", .id = O_NAME, .arg = XT_ARG_REQUIRED },
+	{ 0 },
+};
+
+int nfacct_obj_add(struct usnf_net *net, const char *name)
+{
+	bool created;
+
+	if (strlen(name) >= NFACCT_NAME_MAX || !name[0])
+		return -EINVAL;
+	if (!xt_extstate_get(net, "nfacct", name, sizeof(struct nfacct_obj), NULL, &created))
+		return -ENOMEM;
+	return created ? 0 : -EEXIST;
+}
+
+struct nfacct_obj *nfacct_obj_find(struct usnf_net *net, const char *name)
+{
+	return xt_extstate_find(net, "nfacct", name);
+}
+
+static int nfacct_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
+{
+	struct nfacct_info *ni = data;
+
+	/* XTTYPE_STRING into char[32]: longer names are refused */
+	if (strlen(arg) >= NFACCT_NAME_MAX)
+		return xt_parse_error(ps, "nfacct: option \"--nfacct-name\" is too long");
+	memset(ni->name, 0, sizeof(ni->name));
+	strcpy(ni->name, arg);
+	return 0;
+}
+
+static int nfacct_final_check(void *data, struct xt_parse *ps)
+{
+	const struct nfacct_info *ni = data;
+
+	if (!ni->name[0])
+		return xt_parse_error(ps, "nfacct: option \"--nfacct-name\" must be specified");
+	return 0;
+}
+
+/* nfacct_mt_checkentry(): nfnl_acct_find_get() must find the object. */
+static int nfacct_check(const void *data, struct xt_parse *ps)
+{
+	const struct nfacct_info *ni = data;
+
+	return nfacct_obj_find(ps->net, ni->name) ? 0 : -ENOENT;
+}
+
+/* nfacct_print_name(): xtables_save_string() adds its own leading space. */
+static void nfacct_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+{
+	sb_add(out, " --nfacct-name ");
+	ext_save_string(out, ((const struct nfacct_info *)data)->name);
+}
+
+static void nfacct_print(const void *data, const struct xt_rule *r, unsigned int flags,
+			 struct strbuf *out)
+{
+	sb_add(out, " nfacct-name ");
+	ext_save_string(out, ((const struct nfacct_info *)data)->name);
+}
+
+/* nfacct_mt(): nfnl_acct_update(), then nfnl_acct_overquota(). */
+static bool nfacct_match(const struct pkt *pkt, void *data, struct xt_action *par)
+{
+	struct nfacct_info *ni = data;
+	struct nfacct_obj *o = ni->obj;
+	uint64_t now;
+
+	if (!o)
+		o = ni->obj = nfacct_obj_find(par->net, ni->name);
+	if (!o)
+		return true;    /* never checked: no object, no quota */
+	o->pkts++;
+	o->bytes += pkt->len;
+	if (!(o->flags & (NFACCT_F_QUOTA_PKTS | NFACCT_F_QUOTA_BYTES)))
+		return true;    /* NFACCT_NO_QUOTA */
+	now = (o->flags & NFACCT_F_QUOTA_PKTS) ? o->pkts : o->bytes;
+	if (now > o->quota) {
+		o->overquota_seen = true;
+		return true;    /* NFACCT_OVERQUOTA */
+	}
+	return false;           /* NFACCT_UNDERQUOTA */
+}
+
+const struct xt_match_ops xt_match_nfacct = {
+	.name = "nfacct",
+	.family = XT_EXT_ANY,
+	.size = sizeof(struct nfacct_info),
+	.usersize = offsetof(struct nfacct_info, obj),
+	.opts = nfacct_opts,
+	.parse = nfacct_parse,
+	.final_check = nfacct_final_check,
+	.check = nfacct_check,
+	.save = nfacct_save,
+	.print = nfacct_print,
+	.match = nfacct_match,
+};
