@@ -317,6 +317,7 @@ static void test_table_full(void **state)
 			break;
 	assert_null(ct_conn_insert(net, &n, 30, &err));
 	assert_int_equal(err, -ENOMEM);
+	assert_int_equal(ct_stats_get(net).early_drop, 1);
 	ct_net_exit(net);
 	usnf_net_destroy(net);
 }
