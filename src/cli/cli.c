@@ -24,6 +24,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "ip6tables-restore", cli_iptables_restore },
 	{ "conntrack", cli_conntrack },
 	{ "nat", cli_nat },
+	{ "ipset", cli_ipset },
 };
 
 static const char *cli_basename(const char *s)

@@ -41,5 +41,6 @@ int cli_iptables_save(struct cli_ctx *ctx, int argc, char **argv);   /* cli/ipta
 int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv);/* cli/iptables_restore.c */
 int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv);       /* cli/conntrack.c */
 int cli_nat(struct cli_ctx *ctx, int argc, char **argv);             /* nat/nat_cli.c */
+int cli_ipset(struct cli_ctx *ctx, int argc, char **argv);           /* cli/ipset.c */
 
 #endif

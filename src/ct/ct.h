@@ -121,7 +121,31 @@ struct ct_conn {
 	 * the mark last reported (a change is an IPCT_MARK event). */
 	uint32_t ev_cache;
 	uint32_t ev_mark;
+	/* Expectations and helpers (ct_expect.c, ct_helper_*.c): the master's helper of
+	 * an expected connection (xt_helper; "" none), the FTP helper's positions after
+	 * a newline per direction (nf_ct_ftp_master), NAT's sequence adjustment per
+	 * direction (struct nf_conn_seqadj). */
+	char master_helper[16];
+	struct ct_conn *master;         /* an expected connection's master (a reference) */
+	uint32_t children;              /* references of expected connections (use=1+this) */
+	bool free_pending;              /* freed, kept until the last child goes */
+	uint32_t ftp_seq_aft_nl[2][2];
+	uint8_t ftp_seq_aft_nl_num[2];
+	struct ct_seqadj {
+		uint32_t correction_pos;
+		int32_t offset_before, offset_after;
+	} seqadj[2];
 };
+
+/* nf_ct_seq_offset(): the NAT sequence offset of direction dir at seq (0 without). */
+static inline int32_t ct_seqadj_offset(const struct ct_conn *c, unsigned int dir, uint32_t seq)
+{
+	const struct ct_seqadj *s = &c->seqadj[dir];
+
+	if (!(c->status & CT_S_SEQ_ADJUST))
+		return 0;
+	return (int32_t)(seq - s->correction_pos) > 0 ? s->offset_after : s->offset_before;
+}
 
 /* ctinfo of a packet, CT_UNTRACKED or, with ct NULL and ctinfo != UNTRACKED, INVALID. */
 static inline struct ct_conn *ct_get(const struct pkt *p, enum ct_info *info)
@@ -225,5 +249,48 @@ int ct_event_listen(struct usnf_net *net, ct_event_fn fn, void *ctx);
  * "    [NEW] tcp      6 120 SYN_SENT src=... [UNREPLIED] src=..." */
 void ct_event_format(const struct usnf_net *net, const struct ct_conn *c, uint32_t events,
 		     struct strbuf *out);
+
+/* ---- expectations and helpers (ct_expect.c, ct_helper*.c) ---- */
+
+/*
+ * An expectation (struct nf_conntrack_expect): a connection the master's helper
+ * announced.  The tuple's source address, destination and protocol are exact; the
+ * source port is compared only when mask_sport is 0xffff (FTP, TFTP: wildcard).
+ */
+struct ct_expect {
+	struct ct_expect *next;
+	struct ct_tuple t;
+	uint16_t mask_sport;
+	uint8_t cls;                    /* NF_CT_EXPECT_CLASS_DEFAULT */
+	uint8_t dir;                    /* NAT: the direction the expected one comes (exp->dir) */
+	uint16_t saved_port;            /* NAT: the port the master announced (saved_proto) */
+	struct ct_conn *master;
+	uint64_t expires_ns;
+	uint32_t id;
+	/* NAT's nf_nat_follow_master(), run when the expected connection appears. */
+	void (*expectfn)(struct usnf_net *net, struct ct_conn *c, const struct ct_expect *e);
+};
+
+/* nf_ct_expect_init(): an expectation of master for src -> dst:dport, proto. */
+void ct_expect_init(struct ct_expect *e, struct ct_conn *master, uint8_t l3, const uint8_t *src,
+		    const uint8_t *dst, uint8_t proto, uint16_t dport);
+/*
+ * nf_ct_expect_related(): insert a copy of e (an identical one of the same master is
+ * replaced; the master's oldest is evicted at the helper's max_expected).  0, -EBUSY
+ * (clashes with another master's), -EMFILE (over the limit), -ENOMEM.
+ */
+int ct_expect_related(struct usnf_net *net, const struct ct_expect *e);
+/* nf_ct_unexpect_related(): remove the inserted copy of e. */
+void ct_expect_unrelated(struct usnf_net *net, const struct ct_expect *e);
+/* Live expectations, oldest first (conntrack -L expect). */
+typedef int (*ct_expect_iter_fn)(const struct ct_expect *e, void *arg);
+int ct_expect_iterate(struct usnf_net *net, ct_expect_iter_fn fn, void *arg);
+/* Delete all (conntrack -F expect). */
+void ct_expect_flush(struct usnf_net *net);
+/* `conntrack -L expect` one line of conntrack-tools 1.4.7 (ends with '\n'). */
+void ct_expect_format(const struct usnf_net *net, const struct ct_expect *e, struct strbuf *out);
+
+/* The FTP commands the helper recognises (enum nf_ct_ftp_type). */
+enum ct_ftp_type { CT_FTP_PORT, CT_FTP_PASV, CT_FTP_EPRT, CT_FTP_EPSV };
 
 #endif

@@ -78,6 +78,7 @@ void ct_kill(struct usnf_net *net, struct ct_conn *c)
 	if (c->status & CT_S_DYING)
 		return;
 	c->status |= CT_S_DYING;
+	ct_expect_master_gone(cn, c);   /* nf_ct_remove_expectations() */
 	if (!(c->status & CT_S_CONFIRMED))
 		return;                 /* freed with the unconfirmed list */
 	/* nf_ct_delete(): the IPCT_DESTROY event, any cached ones are dropped. */
@@ -145,10 +146,19 @@ uint32_t ct_conn_timeout_left(const struct usnf_net *net, const struct ct_conn *
 
 static void conn_free(struct ct_net *cn, struct ct_conn *c)
 {
+	struct ct_conn *m = c->master;
+
+	ct_expect_master_gone(cn, c);   /* TFTP expects before confirmation */
+	if (c->children) {
+		c->free_pending = true; /* expected connections still hold it (nf_ct_put) */
+		return;
+	}
 	if (cn->nat_free)
 		cn->nat_free(cn->nat_ctx, c);
 	c->next_dead = cn->freelist;
 	cn->freelist = c;
+	if (m && --m->children == 0 && m->free_pending)
+		conn_free(cn, m);
 }
 
 static struct ct_conn *conn_alloc(struct ct_net *cn)
@@ -393,9 +403,14 @@ again:
 			ctn(net)->stats.drop++; /* "Too stressed to deal" */
 		if (!c)
 			return drop ? USNF_DROP : ct_in_invalid(net);
-		if (tmpl && tmpl->helper[0])
-			memcpy(c->helper, tmpl->helper, sizeof(c->helper));
-		ci = CT_NEW;
+		/* An expected connection is RELATED and gets no helper of the template. */
+		if (ct_expect_new_conn(net, c)) {
+			ci = CT_RELATED;
+		} else {
+			if (tmpl && tmpl->helper[0])
+				memcpy(c->helper, tmpl->helper, sizeof(c->helper));
+			ci = CT_NEW;
+		}
 	} else {
 		c = ct_of_node(n);
 		if (n->dir == CT_DIR_REPLY)
@@ -673,7 +688,7 @@ static int ct_register(struct usnf_net *net, unsigned int fam)
 	rc = usnf_hook_register_many(net, o, 6);
 	if (rc == 0)
 		cn->on[fam] = true;
-	return rc;
+	return rc ? rc : ct_helper_register(net, fam);
 }
 
 int ct_netns_get(struct usnf_net *net, uint8_t pf)
@@ -711,6 +726,7 @@ void ct_net_exit(struct usnf_net *net)
 		}
 	}
 	ct_frame_end(cn);
+	ct_expect_exit(net);
 	if (cn->nat_exit)
 		cn->nat_exit(net);
 	for (c = cn->freelist; c; c = next) {

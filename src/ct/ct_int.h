@@ -42,6 +42,7 @@ struct ct_net {
 	struct ct_stats stats;
 	ct_event_fn ev_fn;              /* the event listener (conntrack -E), NULL none */
 	void *ev_ctx;
+	struct ct_expect_net *expect;   /* expectations and the helper hooks (ct_expect.c) */
 };
 
 static inline struct ct_net *ctn(const struct usnf_net *net) { return net->ct; }
@@ -91,6 +92,17 @@ int ct_tcp_packet(struct usnf_net *net, struct ct_conn *c, const struct pkt *p, 
 bool ct_tcp_error(struct usnf_net *net, const struct pkt *p, uint8_t l3, uint32_t thoff,
 		  uint8_t hook);
 bool ct_tcp_can_early_drop(const struct ct_conn *c);
+
+/* Expectations (ct_expect.c), helpers (ct_helper.c). */
+/* init_conntrack()'s expectation lookup for the new unconfirmed c: true if c is
+ * expected (status EXPECTED, master's mark, NAT's expectfn run). */
+bool ct_expect_new_conn(struct usnf_net *net, struct ct_conn *c);
+/* nf_ct_remove_expectations(): c is deleted or freed, its expectations go. */
+void ct_expect_master_gone(struct ct_net *cn, struct ct_conn *c);
+/* The helper hook functions (priority USNF_PRI_CONNTRACK_HELPER) for family fam (0 v4,
+ * 1 v6) and their teardown with the expectation table. */
+int ct_helper_register(struct usnf_net *net, unsigned int fam);
+void ct_expect_exit(struct usnf_net *net);
 
 /* Defrag (ct_defrag.c): -400 hook functions. */
 unsigned int ct_defrag4_hook(void *priv, struct pkt *pkt, const struct usnf_hook_state *st);

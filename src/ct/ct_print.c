@@ -68,7 +68,7 @@ void ct_conn_format_opts(const struct usnf_net *net, const struct ct_conn *c, bo
 		sb_addf(out, "zone=%u ", o->zone);
 	if (c->helper[0])
 		sb_addf(out, "helper=%s ", c->helper);
-	sb_add(out, "use=1");
+	sb_addf(out, "use=%u", 1 + c->children);       /* expected connections hold it */
 	if (id)
 		sb_addf(out, " id=%u", c->id);
 	sb_addc(out, '\n');

@@ -246,6 +246,13 @@ static enum tcp_act tcp_in_window(struct usnf_net *net, struct ct_conn *c, unsig
 
 	if (rcv->flags & F_SACK_PERM)
 		tcp_sack(s, &sack);
+	/* NAT's sequence adjustment: the receiver's stream grew or shrank. */
+	{
+		uint32_t roff = (uint32_t)ct_seqadj_offset(c, !dir, ack - 1);
+
+		ack -= roff;
+		sack -= roff;
+	}
 	if (snd->td_maxwin == 0) {
 		if (s->flags & TH_SYN) {
 			tcp_init_sender(snd, rcv, s, end, win, dir);

@@ -415,6 +415,33 @@ static uint32_t ipset_capacity(const struct ipset_set *s)
 	}
 }
 
+/* list:set: the position of member set id among the compacted entries, or -1. */
+static int ipset_list_pos(struct ipset_net *in, struct ipset_set *s, int id)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < s->nents; i++) {
+		if (s->ents[i].dead)
+			continue;
+		if ((int)ipset_key_setid(&s->ents[i].key) == id &&
+		    !ipset_entry_expired(&s->ents[i], in->net->now_ns))
+			return (int)n;
+		n++;
+	}
+	return -1;
+}
+
+/* list:set "before"/"after": move the entry just appended to position pos. */
+static int ipset_list_move_last(struct ipset_set *s, uint32_t pos)
+{
+	if (ipset_rehash(s, s->nlive))  /* compacts: live entries only, in order */
+		return -IPSET_E_NOMEM;
+	struct ipset_entry last = s->ents[s->nents - 1];
+	memmove(&s->ents[pos + 1], &s->ents[pos], (s->nents - 1 - pos) * sizeof(last));
+	s->ents[pos] = last;
+	return ipset_rehash(s, s->nlive) ? -IPSET_E_NOMEM : 0;
+}
+
 int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k,
 	      const struct ipset_ext *x, bool exist)
 {
@@ -428,6 +455,14 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 		return -IPSET_E_COUNTER;
 	if (x->comment && !s->o.comment)
 		return -IPSET_E_COMMENT;
+	if (s->type->kind == IPSET_LIST_SET) {
+		const struct ipset_set *m = ipset_get(in, ipset_key_setid(k));
+
+		if (!m)
+			return -IPSET_E_NOENT;
+		if (m->type->kind == IPSET_LIST_SET)
+			return -IPSET_E_LOOP;
+	}
 	if (s->index_cap)
 		slot = ipset_index_slot(s, k, &found);
 	if (found) {
@@ -464,6 +499,14 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 		if (ipset_rehash(s, s->nlive + 1 > s->nents ? s->nlive + 1 : s->nents + 1))
 			return -IPSET_E_NOMEM;
 	}
+	int pos = -1;
+	if (s->type->kind == IPSET_LIST_SET && (x->before >= 0 || x->after >= 0)) {
+		pos = ipset_list_pos(in, s, x->before >= 0 ? x->before : x->after);
+		if (pos < 0)
+			return -IPSET_E_REF_NOENT;
+		if (x->after >= 0)
+			pos++;
+	}
 	struct ipset_entry *e = &s->ents[s->nents];
 	memset(e, 0, sizeof(*e));
 	e->key = *k;
@@ -473,6 +516,8 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 	s->nlive++;
 	if (s->type->has_cidr)
 		s->cidr_count[k->cidr]++;
+	if (pos >= 0)
+		return ipset_list_move_last(s, (uint32_t)pos);
 	return 0;
 }
 
@@ -490,4 +535,79 @@ int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 	if (s->nents > 64 && s->nlive * 2 < s->nents)
 		ipset_rehash(s, s->nlive);
 	return 0;
+}
+
+/* The wording of ipset 7.17's lib/errcode.c for the kernel's IPSET_ERR_* answers. */
+const char *ipset_strerror(int err, const char *op)
+{
+	switch (err < 0 ? -err : err) {
+	case IPSET_E_EXIST:
+		return "Set cannot be created: set with the same name already exists";
+	case IPSET_E_NOENT:
+		return "The set with the given name does not exist";
+	case IPSET_E_FULL_SETS:
+		return "Kernel error received: maximal number of sets reached, cannot create more.";
+	case IPSET_E_BUSY:
+		return !strcmp(op, "rename") ?
+		       "Set cannot be renamed: it is in use by a kernel component" :
+		       "Set cannot be destroyed: it is in use by a kernel component";
+	case IPSET_E_ELEM_EXIST:
+		return "Element cannot be added to the set: it's already added";
+	case IPSET_E_ELEM_NOENT:
+		return "Element cannot be deleted from the set: it's not added";
+	case IPSET_E_FULL:
+		return !strcmp(op, "list") ? "List is full, cannot add more elements" :
+		       "Hash is full, cannot add more elements";
+	case IPSET_E_RANGE:
+		return "Element is out of the range of the set";
+	case IPSET_E_TIMEOUT:
+		return "Timeout cannot be used: set was created without timeout support";
+	case IPSET_E_COUNTER:
+		return "Packet/byte counters cannot be used: set was created without counter support";
+	case IPSET_E_COMMENT:
+		return "Comment cannot be used: set was created without comment support";
+	case IPSET_E_TYPE_MISMATCH:
+		return "The sets cannot be swapped: their type does not match";
+	case IPSET_E_RENAME_EXIST:
+		return "Set cannot be renamed: a set with the new name already exists";
+	case IPSET_E_LOOP:
+		return "Sets with list:set type cannot be added to the set";
+	case IPSET_E_REF_NOENT:
+		return "Reference set does not exist";
+	case IPSET_E_NOMEM:
+		return "Kernel error received: Cannot allocate memory";
+	case IPSET_E_ZERO:
+		return "Zero valued element is not allowed";
+	case IPSET_E_FAMILY:
+		return "The element's address family does not match the set's";
+	default:
+		return "Kernel error received: Invalid argument";
+	}
+}
+
+/*
+ * `ipset test`: a plain address on a net type is looked up over every prefix
+ * length present (mtype_test_cidrs), a prefix exactly; nomatch entries are "NOT
+ * in set".  list:set: whether the member set is listed.
+ */
+int ipset_test(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k)
+{
+	uint64_t now = in->net->now_ns;
+	struct ipset_entry *e = NULL;
+
+	if (s->type->has_cidr && k->cidr == ipset_hostmask(s)) {
+		struct ipset_key q = *k;
+
+		for (int c = ipset_hostmask(s); c >= 0 && !e; c--) {
+			if (!s->cidr_count[c])
+				continue;
+			memcpy(q.ip, k->ip, sizeof(q.ip));
+			ipset_addr_mask(q.ip, (unsigned int)c, 16);
+			q.cidr = (uint8_t)c;
+			e = ipset_lookup_exact(s, &q, now);
+		}
+	} else {
+		e = ipset_lookup_exact(s, k, now);
+	}
+	return e && !e->nomatch;
 }

@@ -97,6 +97,34 @@ typedef bool (*nat_used_ex_fn)(const struct ct_tuple *t, unsigned int left, void
 bool nat_unique_tuple_ex(struct ct_tuple *t, const struct nat_range *r, enum nat_manip m,
 			 nat_used_ex_fn used, void *ctx, uint16_t (*rnd)(void *ctx));
 
+/* ---- the helpers' NAT parts (nat_helper_ftp.c, nat_seqadj.c) ---- */
+
+/*
+ * nf_nat_ftp(): the FTP command or reply the helper found at matchoff/matchlen of
+ * the TCP payload announces the NATed address and a free port instead, the
+ * expectation e (filled by the helper) is registered for it, and the length
+ * change is recorded for sequence adjustment.  USNF_ACCEPT or USNF_DROP.
+ */
+unsigned int nat_ftp_mangle(struct usnf_net *net, struct pkt *p, struct ct_conn *c,
+			    enum ct_info ci, enum ct_ftp_type type, uint32_t protoff,
+			    uint32_t matchoff, uint32_t matchlen, struct ct_expect *e);
+/* nf_nat_tftp(): register e so that the answer follows the master's NAT. */
+unsigned int nat_tftp_expect(struct usnf_net *net, struct ct_conn *c, struct ct_expect *e);
+/* nf_nat_follow_master(): the expected connection c is NATed like its master. */
+void nat_follow_master(struct usnf_net *net, struct ct_conn *c, const struct ct_expect *e);
+/*
+ * nf_nat_mangle_tcp_packet(): replace matchlen bytes at matchoff of the TCP
+ * payload by rep, fix lengths and checksums, and note the size change for
+ * sequence adjustment.  false: the packet cannot take it.
+ */
+bool nat_mangle_tcp(struct pkt *p, struct ct_conn *c, enum ct_info ci, uint32_t protoff,
+		    uint32_t matchoff, uint32_t matchlen, const char *rep, uint32_t replen);
+/* nf_ct_seqadj_set(): from seq on, direction ci's sequence numbers move by off. */
+void nat_seqadj_set(struct ct_conn *c, enum ct_info ci, uint32_t seq, int32_t off);
+/* nf_ct_seq_adjust(): a TCP packet's seq, ack and SACK blocks follow the changes
+ * made to the stream.  false: drop. */
+bool nat_seq_adjust(struct pkt *p, struct ct_conn *c, enum ct_info ci, uint32_t protoff);
+
 /* ---- for the NAT targets (src/xt/ext/SNAT.c ...; nat_xt.c) ---- */
 struct xt_action;
 struct xt_parse;

@@ -25,6 +25,7 @@ static const struct subcommand subcommands[] = {
 	{ "ip6tables-save", sim_oneshot, NULL },
 	{ "iptables-restore", sim_oneshot, NULL },
 	{ "ip6tables-restore", sim_oneshot, NULL },
+	{ "ipset", sim_oneshot, NULL },
 	{ "nat", sim_oneshot, "nat stats | nat deterministic [on|off] (the sim dump has nat-stats.txt)" },
 	{ "help", cmd_help, "this text" },
 	{ "--help", cmd_help, NULL },

@@ -8,6 +8,7 @@
 #include "stack/stack_int.h"
 #include "ct/ct.h"
 #include "xt/xt.h"
+#include "ipset/ipset.h"
 
 #define NET_POOL_PKTS 512u
 
@@ -33,9 +34,14 @@ int usnf_net_create(struct usnf_net **out)
 	err = xt_net_init(net);
 	if (err)
 		goto err_xt;
+	err = ipset_net_init(net);
+	if (err)
+		goto err_ipset;
 	*out = net;
 	return 0;
 
+err_ipset:
+	xt_net_exit(net);
 err_xt:
 	stack_net_exit(net);
 err_stack:
@@ -54,6 +60,7 @@ void usnf_net_destroy(struct usnf_net *net)
 	if (!net)
 		return;
 	xt_net_exit(net);
+	ipset_net_exit(net);
 	ct_net_exit(net);
 	stack_net_exit(net);
 	route_net_exit(net);

@@ -25,6 +25,7 @@ struct usnf_net {
 	struct xt_net *xt;
 	struct ct_net *ct;
 	struct nat_net *nat;
+	struct ipset_net *ipset;   /* ipset/ipset.h: IP sets (added by ipset) */
 	/* geoip match: directory of the xt_geoip database ("" = /usr/share/xt_geoip);
 	 * set with xt_geoip_dir_set() (xt/ext/ext_addons.h).  Added by ext3. */
 	char geoip_dir[256];

@@ -2,7 +2,7 @@
  * CT, NOTRACK: attach a conntrack template (zone) or untrack the packet
  * (xt_CT revision 2 and its NOTRACK alias, libxt_CT.c of iptables 1.8.9).
  * --helper assigns one of the kernel's helper names to new connections (shown by
- * conntrack -L); the helpers' expectations are not implemented yet.
+ * conntrack -L); ftp and tftp run (src/ct/ct_helper*.c), the others are names only.
  */
 #include <string.h>
 

@@ -790,12 +790,12 @@ static bool hl_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	}
 	e->expires = now + t->cfg.expire;
 	if (cfg->mode & HL_RATE_MATCH) {
-		e->current_rate += (cfg->mode & HL_BYTES) ? pkt->len : 1;
+		e->current_rate += (cfg->mode & HL_BYTES) ? (pkt_end(pkt) - pkt->net_off) : 1;
 		if (!e->prev_window && e->current_rate <= e->burst)
 			return !(cfg->mode & HL_INVERT);
 		return cfg->mode & HL_INVERT;
 	}
-	cost = (cfg->mode & HL_BYTES) ? hl_byte_cost(pkt->len, e) : e->cost;
+	cost = (cfg->mode & HL_BYTES) ? hl_byte_cost((pkt_end(pkt) - pkt->net_off), e) : e->cost;
 	if (e->credit >= cost) {
 		e->credit -= cost;
 		return !(cfg->mode & HL_INVERT);

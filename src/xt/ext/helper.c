@@ -1,7 +1,6 @@
 /*
  * helper: the conntrack helper of a RELATED connection's master (xt_helper,
- * libxt_helper.c).  No helper creates expectations yet, so it matches nothing
- * but what a kernel without helper modules matches: nothing.
+ * libxt_helper.c): connections created through an FTP or TFTP expectation.
  */
 #include <string.h>
 
@@ -72,17 +71,18 @@ static void helper_print(const void *data, const struct xt_rule *r, unsigned int
 	sb_addf(out, " helper match %s\"%s\"", h->invert ? "! " : "", h->name);
 }
 
-/* helper_mt(): the master's helper name; "" matches any helper. */
+/* helper_mt(): the master's helper name, compared over the helper name's length
+ * (as strncmp(helper->name, name, strlen(helper->name))); "" matches any helper. */
 static bool helper_mt(const struct pkt *pkt, void *data, struct xt_action *par)
 {
 	const struct helper_info *h = data;
 	struct ct_conn *ct = ct_get(pkt, NULL);
 
-	if (!ct || !(ct->status & CT_S_EXPECTED) || !ct->helper[0])
+	if (!ct || !(ct->status & CT_S_EXPECTED) || !ct->master_helper[0])
 		return h->invert;
 	if (h->name[0] == '\0')
 		return !h->invert;
-	return !strcmp(ct->helper, h->name) ^ !!h->invert;
+	return !strncmp(ct->master_helper, h->name, strlen(ct->master_helper)) ^ !!h->invert;
 }
 
 const struct xt_match_ops xt_match_helper = {

@@ -95,7 +95,7 @@ static bool nfacct_match(const struct pkt *pkt, void *data, struct xt_action *pa
 	if (!o)
 		return true;    /* never checked: no object, no quota */
 	o->pkts++;
-	o->bytes += pkt->len;
+	o->bytes += (pkt_end(pkt) - pkt->net_off);
 	if (!(o->flags & (NFACCT_F_QUOTA_PKTS | NFACCT_F_QUOTA_BYTES)))
 		return true;    /* NFACCT_NO_QUOTA */
 	now = (o->flags & NFACCT_F_QUOTA_PKTS) ? o->pkts : o->bytes;
