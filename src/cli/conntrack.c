@@ -33,6 +33,7 @@ struct ctc {
 	struct cli_ctx *ctx;
 	enum ctc_cmd cmd;
 	bool ext, id;
+	bool expect;                    /* the table named "expect" */
 	struct ctc_filter f;
 	unsigned int n;
 	struct ct_conn **sel;
@@ -278,9 +279,14 @@ static int ctc_parse(struct ctc *c, int argc, char **argv)
 			if (!strcmp(a, cmds[k].s) || !strcmp(a, cmds[k].l)) {
 				if ((rc = ctc_set_cmd(c, cmds[k].cmd, a)))
 					return rc;
-				/* -L/-D/-F take an optional table name: only "conntrack". */
+				/* -L/-D/-F/-C take an optional table name. */
 				if (i + 1 < argc && !strcmp(argv[i + 1], "conntrack"))
 					i++;
+				else if (i + 1 < argc && !strcmp(argv[i + 1], "expect") &&
+					 cmds[k].cmd != CMD_DELETE && cmds[k].cmd != CMD_STATS) {
+					c->expect = true;
+					i++;
+				}
 				done = true;
 			}
 		if (done)
@@ -312,6 +318,62 @@ static void ctc_stats(struct cli_ctx *ctx)
 		st.error, st.search_restart, st.clash_resolve, st.chaintoolong);
 }
 
+/* The expectations of the family filter (-f), for -L/-C expect. */
+struct ctc_exp {
+	struct ctc *c;
+	unsigned int n;
+	struct strbuf lines;
+	size_t *ends;
+	unsigned int cap;
+};
+
+static int ctc_exp_one(const struct ct_expect *e, void *arg)
+{
+	struct ctc_exp *x = arg;
+
+	if (x->c->f.l3 && e->t.l3 != x->c->f.l3)
+		return 0;
+	if (x->n == x->cap) {
+		size_t *v = realloc(x->ends, (x->cap * 2 + 8) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		x->ends = v;
+		x->cap = x->cap * 2 + 8;
+	}
+	ct_expect_format(x->c->ctx->net, e, &x->lines);
+	x->ends[x->n++] = x->lines.len;
+	return 0;
+}
+
+/* conntrack -L/-F/-C expect (the kernel's dump runs newest first here). */
+static int ctc_expect(struct ctc *c)
+{
+	struct ctc_exp x = { .c = c, .lines = STRBUF_INIT };
+	int rc = 0;
+
+	if (c->cmd == CMD_FLUSH) {
+		ct_expect_flush(c->ctx->net);
+		sb_add(&c->ctx->err, CT_PROG "expectation table has been emptied.\n");
+		return 0;
+	}
+	if (ct_expect_iterate(c->ctx->net, ctc_exp_one, &x)) {
+		rc = 1;
+	} else if (c->cmd == CMD_COUNT) {
+		sb_addf(&c->ctx->out, "%u\n", x.n);
+	} else {
+		for (unsigned int i = x.n; i-- > 0;) {
+			size_t from = i ? x.ends[i - 1] : 0;
+
+			sb_addn(&c->ctx->out, x.lines.s + from, x.ends[i] - from);
+		}
+		sb_addf(&c->ctx->err, CT_PROG "%u expectations have been shown.\n", x.n);
+	}
+	free(x.ends);
+	sb_release(&x.lines);
+	return rc;
+}
+
 /* conntrack -L/-D/-F/-C/-S over the engine's table (one family or both). */
 int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -326,6 +388,8 @@ int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv)
 	rc = ctc_parse(&c, argc, argv);
 	if (rc)
 		return rc;
+	if (c.expect)
+		return ctc_expect(&c);
 	if (c.cmd == CMD_STATS) {
 		ctc_stats(ctx);
 		return 0;

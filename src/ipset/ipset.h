@@ -102,6 +102,12 @@ struct ipset_create_opts {
 	uint32_t size;                  /* list:set (default 8) */
 };
 
+/* A bucket of the kernel's table layout (ipset_kern.c): entry index + 1 per slot, 0 free. */
+struct ipset_kbucket {
+	uint32_t *slot;
+	uint8_t size, pos;
+};
+
 struct ipset_set {
 	char name[IPSET_MAXNAMELEN];
 	const struct ipset_type *type;
@@ -113,6 +119,10 @@ struct ipset_set {
 	uint32_t *index;                /* open addressing: entry index + 1, 0 empty */
 	uint32_t index_cap;             /* power of two */
 	uint32_t cidr_count[129];       /* net types: live entries per prefix length */
+	/* the kernel's layout, for listing order and memory size (ipset_kern.c) */
+	struct ipset_kbucket *kb;
+	uint8_t kbits;
+	uint64_t kext, kcomment;
 };
 
 struct ipset_net {

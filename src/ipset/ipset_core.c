@@ -52,6 +52,7 @@ static void ipset_set_free(struct ipset_set *s)
 		free(s->ents[i].comment);
 	free(s->ents);
 	free(s->index);
+	ipset_kern_clear(s);
 	free(s);
 }
 
@@ -202,6 +203,8 @@ static void ipset_set_clear(struct ipset_set *s)
 	s->index = NULL;
 	s->nents = s->cap = s->nlive = s->index_cap = 0;
 	memset(s->cidr_count, 0, sizeof(s->cidr_count));
+	ipset_kern_clear(s);    /* mtype_flush frees the buckets, the table keeps its size */
+	s->kcomment = 0;
 }
 
 int ipset_flush(struct ipset_net *in, int id)
@@ -300,15 +303,23 @@ static int ipset_rehash(struct ipset_set *s, uint32_t want)
 	while (cap < want * 2)
 		cap <<= 1;
 	uint32_t *idx = calloc(cap, sizeof(*idx));
-	if (!idx)
+	uint32_t *remap = calloc(s->nents ? s->nents : 1, sizeof(*remap));
+	if (!idx || !remap) {
+		free(idx);
+		free(remap);
 		return -IPSET_E_NOMEM;
+	}
 	for (uint32_t i = 0; i < s->nents; i++) {
+		remap[i] = UINT32_MAX;
 		if (s->ents[i].dead) {
 			free(s->ents[i].comment);
 			continue;
 		}
+		remap[i] = n;
 		s->ents[n++] = s->ents[i];
 	}
+	ipset_kern_remap(s, remap);
+	free(remap);
 	s->nents = n;
 	free(s->index);
 	s->index = idx;
@@ -336,11 +347,33 @@ struct ipset_entry *ipset_lookup_exact(struct ipset_set *s, const struct ipset_k
 	return ipset_entry_expired(e, now) ? NULL : e;
 }
 
-static void ipset_entry_kill(struct ipset_set *s, uint32_t slot)
+bool ipset_store_expired(struct ipset_net *in, const struct ipset_set *s, uint32_t idx)
+{
+	return ipset_entry_expired(&s->ents[idx], in->net->now_ns);
+}
+
+static void ipset_entry_kill_nolayout(struct ipset_set *s, uint32_t slot);
+
+/* Drop entry idx from the store; the kernel layout model has already let go of it. */
+void ipset_store_forget(struct ipset_set *s, uint32_t idx)
+{
+	bool found;
+	uint32_t slot;
+
+	if (s->ents[idx].dead)
+		return;
+	slot = ipset_index_slot(s, &s->ents[idx].key, &found);
+	if (!found)
+		return;
+	ipset_entry_kill_nolayout(s, slot);
+}
+
+static void ipset_entry_kill_nolayout(struct ipset_set *s, uint32_t slot)
 {
 	struct ipset_entry *e = &s->ents[s->index[slot] - 1];
 	uint32_t mask = s->index_cap - 1, i = slot, j = slot;
 
+	s->kcomment -= ipset_kern_comment_size(e->comment);
 	e->dead = true;
 	s->nlive--;
 	if (s->type->has_cidr)
@@ -361,6 +394,12 @@ static void ipset_entry_kill(struct ipset_set *s, uint32_t slot)
 	}
 }
 
+static void ipset_entry_kill(struct ipset_set *s, uint32_t slot)
+{
+	ipset_kern_del(s, s->index[slot] - 1);
+	ipset_entry_kill_nolayout(s, slot);
+}
+
 static void ipset_entry_set_ext(struct ipset_net *in, struct ipset_set *s,
 				struct ipset_entry *e, const struct ipset_ext *x)
 {
@@ -375,8 +414,10 @@ static void ipset_entry_set_ext(struct ipset_net *in, struct ipset_set *s,
 		char *c = strdup(x->comment);
 
 		if (c) {
+			s->kcomment -= ipset_kern_comment_size(e->comment);
 			free(e->comment);
 			e->comment = c;
+			s->kcomment += ipset_kern_comment_size(c);
 		}
 	}
 	if (s->type->has_cidr)
@@ -473,6 +514,7 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 		if (ipset_entry_expired(e, now)) {
 			/* an expired entry is replaced whole: fresh counters and comment */
 			e->packets = e->bytes = 0;
+			s->kcomment -= ipset_kern_comment_size(e->comment);
 			free(e->comment);
 			e->comment = NULL;
 		}
@@ -516,6 +558,10 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 	s->nlive++;
 	if (s->type->has_cidr)
 		s->cidr_count[k->cidr]++;
+	if (ipset_kern_add(in, s, s->nents - 1)) {
+		ipset_store_forget(s, s->nents - 1);
+		return -IPSET_E_NOMEM;
+	}
 	if (pos >= 0)
 		return ipset_list_move_last(s, (uint32_t)pos);
 	return 0;

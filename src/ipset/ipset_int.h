@@ -30,4 +30,20 @@ static inline unsigned int ipset_key_setid(const struct ipset_key *k)
 	return (unsigned int)k->setid_hi << 8 | k->setid_lo;
 }
 
+/* The store (ipset_core.c), for the kernel layout model. */
+bool ipset_store_expired(struct ipset_net *in, const struct ipset_set *s, uint32_t idx);
+void ipset_store_forget(struct ipset_set *s, uint32_t idx);    /* drop without layout change */
+
+/* The kernel's hash layout (ipset_kern.c). */
+uint32_t ipset_kern_jhash2(const uint32_t *k, uint32_t len, uint32_t initval);
+uint32_t ipset_kern_dsize(const struct ipset_set *s);
+int ipset_kern_add(struct ipset_net *in, struct ipset_set *s, uint32_t idx);
+void ipset_kern_del(struct ipset_set *s, uint32_t idx);
+void ipset_kern_clear(struct ipset_set *s);
+void ipset_kern_remap(struct ipset_set *s, const uint32_t *remap);
+uint32_t ipset_kern_order(const struct ipset_net *in, const struct ipset_set *s, uint32_t *idx);
+uint32_t ipset_kern_hashsize(const struct ipset_set *s);
+uint64_t ipset_kern_memsize(const struct ipset_set *s);
+uint64_t ipset_kern_comment_size(const char *c);
+
 #endif

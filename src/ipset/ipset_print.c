@@ -202,11 +202,12 @@ static void ipset_print_header(const struct ipset_set *s, struct strbuf *out)
 		hash = false;
 		break;
 	case IPSET_HASH_MAC:
-		sb_addf(out, "hashsize %u maxelem %u", o->hashsize, o->maxelem);
+		sb_addf(out, "hashsize %u maxelem %u", ipset_kern_hashsize(s), o->maxelem);
 		break;
 	default:
 		sb_addf(out, "family %s hashsize %u maxelem %u",
-			o->family == IPSET_FAM_INET6 ? "inet6" : "inet", o->hashsize, o->maxelem);
+			o->family == IPSET_FAM_INET6 ? "inet6" : "inet", ipset_kern_hashsize(s),
+			o->maxelem);
 		if (s->type->kind == IPSET_HASH_IP && o->netmask)
 			sb_addf(out, " netmask %u", o->netmask);
 		break;
@@ -264,9 +265,9 @@ static uint32_t ipset_bitmap_value(const struct ipset_set *s, const struct ipset
 }
 
 /*
- * The live entries in listing order: insertion order for hash types and list:set
- * (the kernel's hash order depends on a random initval, no order is promised),
- * ascending for bitmaps (the kernel walks the bitmap).  Fills idx, returns count.
+ * The live entries in listing order: the kernel's bucket order for hash types
+ * (ipset_kern.c), insertion order for list:set, ascending for bitmaps (the kernel
+ * walks the bitmap).  Fills idx, returns count.
  */
 static uint32_t ipset_list_order(const struct ipset_net *in, const struct ipset_set *s,
 				 uint32_t *idx)
@@ -274,6 +275,8 @@ static uint32_t ipset_list_order(const struct ipset_net *in, const struct ipset_
 	uint32_t n = 0;
 	uint64_t now = in->net->now_ns;
 
+	if (s->type->kind <= IPSET_HASH_MAC)
+		return ipset_kern_order(in, s, idx);
 	for (uint32_t i = 0; i < s->nents; i++)
 		if (ipset_live(&s->ents[i], now))
 			idx[n++] = i;
@@ -292,21 +295,47 @@ static uint32_t ipset_list_order(const struct ipset_net *in, const struct ipset_
 	return n;
 }
 
-/* A stand-in for the kernel's memory accounting ("Size in memory:"). */
+/* Bytes of the extensions of one bitmap element (ip_set_elem_len() with no element). */
+static uint64_t ipset_bitmap_dsize(const struct ipset_set *s)
+{
+	uint64_t off = 0;
+
+	if (s->o.has_timeout)
+		off += 8;
+	if (s->o.counters)
+		off += 16;
+	if (s->o.comment)
+		off += 8;
+	if (s->o.skbinfo)
+		off += 16;
+	return off;
+}
+
+/*
+ * "Size in memory:" as Linux 6.x reports it: hash types from the layout model;
+ * bitmaps: the struct (88 bitmap:ip, 72 bitmap:port), the bitmap in longs and the
+ * extension array; list:set: the struct and one set_elem per member; plus the
+ * comments (all measured on Linux 6.18).
+ */
 static uint64_t ipset_memsize(const struct ipset_set *s, uint32_t n)
 {
+	uint64_t kc = s->kcomment;
+
 	switch (s->type->kind) {
 	case IPSET_BITMAP_IP:
 	case IPSET_BITMAP_PORT: {
-		uint64_t bits = (uint64_t)s->o.range_hi - s->o.range_lo + 1;
+		uint64_t elems = (uint64_t)s->o.range_hi - s->o.range_lo + 1;
 
-		return 184 + (bits + 7) / 8;
+		if (s->type->kind == IPSET_BITMAP_IP && s->o.netmask)
+			elems = (elems + (1ull << (32 - s->o.netmask)) - 1) >> (32 - s->o.netmask);
+		return (s->type->kind == IPSET_BITMAP_IP ? 88 : 72) + (elems + 63) / 64 * 8 +
+		       elems * ipset_bitmap_dsize(s) + kc;
 	}
 	case IPSET_LIST_SET:
-		return 120 + (uint64_t)n * 40;
+		/* struct set_elem (48) and its extensions per member */
+		return 80 + (uint64_t)n * (48 + ipset_bitmap_dsize(s)) + kc;
 	default:
-		/* the bucket pointer array dominates: 1024 buckets -> 8264 bytes when empty */
-		return 72 + (uint64_t)s->o.hashsize * 8 + (uint64_t)n * 16;
+		return ipset_kern_memsize(s);
 	}
 }
 

@@ -1,4 +1,4 @@
-/* test_ext2: evaluation of the recent and hashlimit matches (named tables shared by rules). */
+/* test_ext2: evaluation of the ext2 extensions: recent, hashlimit, nfacct, HMARK, bpf, rateest. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,6 +145,48 @@ static bool run2(struct fixture *f, int n, struct pkt *p, bool *hotdrop)
 static bool run(struct fixture *f, int n, struct pkt *p)
 {
 	return run2(f, n, p, NULL);
+}
+
+/* Target slot n: "-j name args..." as mk() does for matches. */
+static void *mk_tg(struct fixture *f, int n, const char *name, const char *const *args)
+{
+	const struct xt_target_ops *ops = xt_target_find(name, XT_FAMILY_V4);
+	struct xt_parse ps = { .family = XT_FAMILY_V4, .table = "mangle", .err = &f->err,
+			       .hook_mask = 1u << USNF_INET_LOCAL_OUT, .net = f->net };
+	void *data;
+
+	assert_non_null(ops);
+	xt_rule_put(f->rule[n]);
+	f->rule[n] = xt_rule_alloc(XT_FAMILY_V4);
+	ps.rule = f->rule[n];
+	data = xt_rule_set_target(f->rule[n], ops);
+	assert_non_null(data);
+	for (; *args; args++) {
+		const struct xt_opt *o;
+
+		for (o = ops->opts; o->name && strcmp(o->name, *args + 2); o++)
+			;
+		assert_non_null(o->name);
+		if (ops->parse(data, o->id, o->arg ? args[1] : NULL, false, &ps))
+			return NULL;
+		if (o->arg)
+			args++;
+	}
+	if (ops->final_check && ops->final_check(data, &ps))
+		return NULL;
+	if (ops->check && ops->check(data, &ps))
+		return NULL;
+	return data;
+}
+
+static unsigned int run_tg(struct fixture *f, int n, struct pkt *p)
+{
+	struct usnf_hook_state st = { .hook = USNF_INET_LOCAL_OUT, .pf = USNF_NFPROTO_IPV4,
+				      .net = f->net };
+	struct xt_action par = { .net = f->net, .state = &st, .thoff = p->trans_off,
+				 .family = XT_FAMILY_V4 };
+
+	return f->rule[n]->target->target(p, f->rule[n]->tdata, &par);
 }
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -335,6 +377,70 @@ static void test_nfacct(void **state)
 	pkt_free(a);
 }
 
+/* HMARK gives the marks the kernel gave (6.18, netns) for 127.0.0.1:5555 -> 127.0.0.2. */
+static void test_hmark_kernel_values(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt *a = ip4(f, 1, 29);
+	uint8_t *h = a->buf + a->data;
+
+	h[12] = 127, h[13] = 0, h[14] = 0, h[15] = 1;
+	h[16] = 127, h[17] = 0, h[18] = 0, h[19] = 2;
+	h[20] = 5555 >> 8, h[21] = 5555 & 0xff;
+	h[22] = 9999 >> 8, h[23] = 9999 & 0xff;
+	assert_non_null(mk_tg(f, 0, "HMARK", ARGS("--hmark-tuple", "src,dst,sport,dport,proto",
+						  "--hmark-rnd", "0x12345678", "--hmark-mod",
+						  "1000000", "--hmark-offset", "7")));
+	assert_int_equal(run_tg(f, 0, a), XT_CONTINUE);
+	assert_int_equal(a->mark, 589616);
+	assert_non_null(mk_tg(f, 1, "HMARK", ARGS("--hmark-tuple", "src", "--hmark-rnd",
+						  "0x12345678", "--hmark-mod", "1000000")));
+	run_tg(f, 1, a);
+	assert_int_equal(a->mark, 293358);
+	pkt_free(a);
+}
+
+/* bpf: "ip protocol == tcp" over the network header. */
+static void test_bpf_tcp(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt *a = ip4(f, 1, 40);
+
+	assert_non_null(mk(f, 0, "bpf", ARGS("--bytecode", "4,48 0 0 9,21 0 1 6,6 0 0 1,6 0 0 0")));
+	assert_false(run(f, 0, a));             /* UDP */
+	a->buf[a->data + 9] = 6;
+	assert_true(run(f, 0, a));
+	assert_null(mk(f, 1, "bpf", ARGS("--bytecode", "1,48 0 0 9")));    /* no RET: EINVAL */
+	assert_null(mk(f, 1, "bpf", ARGS("--bytecode", "2,96 0 0 1,6 0 0 0")));   /* M[1] unset */
+	assert_non_null(mk(f, 1, "bpf", ARGS("--bytecode", "2,32 0 0 100,6 0 0 1")));
+	assert_false(run(f, 1, a));             /* a load past the end returns 0 */
+	pkt_free(a);
+}
+
+/* RATEEST feeds RE1; rateest sees the EWMA after the first 250 ms tick. */
+static void test_rateest(void **state)
+{
+	struct fixture *f = *state;
+	struct pkt *a = ip4(f, 1, 100);
+	int i;
+
+	assert_null(mk(f, 1, "rateest", ARGS("--rateest", "RE1", "--rateest-gt", "--rateest-pps",
+					     "150")));  /* no estimator yet: ENOENT */
+	assert_non_null(mk_tg(f, 0, "RATEEST", ARGS("--rateest-name", "RE1", "--rateest-interval",
+						    "250.0ms", "--rateest-ewmalog", "500.0ms")));
+	assert_non_null(mk(f, 1, "rateest", ARGS("--rateest", "RE1", "--rateest-gt", "--rateest-pps",
+						 "150")));
+	assert_non_null(mk(f, 2, "rateest", ARGS("--rateest", "RE1", "--rateest-eq", "--rateest-bps",
+						 "160000bit")));
+	for (i = 0; i < 100; i++)
+		run_tg(f, 0, a);
+	assert_false(run(f, 1, a));             /* no tick yet: rate 0 */
+	f->net->now_ns += SEC / 4;
+	assert_true(run(f, 1, a));              /* 100 pkts / 0.25 s, weight 1/2: 200 pps */
+	assert_true(run(f, 2, a));              /* 10000 B / 0.25 s, weight 1/2: 20000 B/s */
+	pkt_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +453,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hashlimit_rate_match, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hashlimit_overflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nfacct, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hmark_kernel_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bpf_tcp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rateest, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -103,11 +103,12 @@ static void test_list_save_format(void **state)
 		"Type: hash:ip\n"
 		"Revision: 6\n"
 		"Header: family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x11223344\n"
-		"Size in memory: 8344\n"
+		"Size in memory: 416\n"
 		"References: 0\n"
 		"Number of entries: 5\n"
 		"Members:\n"
-		"192.168.1.1\n10.0.0.0\n10.0.0.1\n10.0.0.2\n10.0.0.3\n");
+		/* Linux 6.18 lists these in this bucket order, with this size (measured) */
+		"10.0.0.2\n10.0.0.0\n192.168.1.1\n10.0.0.1\n10.0.0.3\n");
 	assert_int_equal(run(f, "ipset create n hash:net family inet6 timeout 60 counters comment "
 			     "initval 0x1"), 0);
 	assert_int_equal(run(f, "ipset add n 2001:db8::/32 comment \"a b\""), 0);
@@ -119,6 +120,8 @@ static void test_list_save_format(void **state)
 		"comment bucketsize 12 initval 0x00000001\n"
 		"add n 2001:db8::/32 timeout 58 packets 0 bytes 0 comment \"a b\"\n"
 		"add n 2001:db8:1::/48 timeout 0 nomatch packets 0 bytes 0\n");
+	assert_int_equal(run(f, "ipset list n"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "\nSize in memory: 1548\n"));  /* as Linux */
 	assert_int_equal(run(f, "ipset create b bitmap:port range 1000-2000"), 0);
 	assert_int_equal(run(f, "ipset add b 1500"), 0);
 	assert_int_equal(run(f, "ipset add b 1001"), 0);

@@ -90,7 +90,8 @@ struct hl_table {
 	struct hl_cfg cfg;
 	uint32_t count, cap;
 	uint32_t *bucket;       /* cfg.size heads */
-	struct hl_ent *ent;     /* cap entries */
+	struct hl_ent *ent;     /* cap entries, handed out in order (hw), then reused */
+	uint32_t hw;            /* entries ever handed out: the rest is untouched memory */
 	uint32_t free;
 	uint64_t next_gc;       /* jiffies of the next garbage collection */
 };
@@ -404,9 +405,8 @@ static int hl_table_setup(struct hl_table *t, const struct hl_cfg *cfg, uint64_t
 		return -ENOMEM;
 	for (i = 0; i < t->cfg.size; i++)
 		t->bucket[i] = HL_NIL;
-	for (i = 0; i < t->cap; i++)
-		t->ent[i].next = i + 1 < t->cap ? i + 1 : HL_NIL;
-	t->free = 0;
+	t->free = HL_NIL;
+	t->hw = 0;
 	t->next_gc = now + t->cfg.gc_interval;
 	return 0;
 }
@@ -674,10 +674,15 @@ static struct hl_ent *hl_alloc(struct hl_table *t, const struct hl_key *k, uint3
 	struct hl_ent *e;
 	uint32_t i = t->free;
 
-	if ((t->cfg.max && t->count >= t->cfg.max) || i == HL_NIL)
+	if (t->cfg.max && t->count >= t->cfg.max)
+		return NULL;
+	if (i != HL_NIL)
+		t->free = t->ent[i].next;
+	else if (t->hw < t->cap)
+		i = t->hw++;
+	else
 		return NULL;
 	e = &t->ent[i];
-	t->free = e->next;
 	memset(e, 0, sizeof(*e));
 	e->key = *k;
 	e->next = t->bucket[h];
