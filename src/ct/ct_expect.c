@@ -10,15 +10,14 @@
 
 #include "ct/ct_helper.h"
 #include "ct/ct_int.h"
+#include "stack/stack.h"
 
-#define CT_EXPECT_MAX 4096u     /* nf_ct_expect_max (a small table's default) */
-
-static struct ct_expect_net *exn_get(struct usnf_net *net)
+struct ct_expect_net *ct_expect_net_get(struct usnf_net *net)
 {
 	struct ct_net *cn = ctn(net);
 
-	if (!cn->expect)
-		cn->expect = calloc(1, sizeof(*cn->expect));
+	if (!cn->expect && (cn->expect = calloc(1, sizeof(*cn->expect))))
+		cn->expect->max = stack_sysctl_ptr(net, "net.netfilter.nf_conntrack_expect_max");
 	return cn->expect;
 }
 
@@ -99,7 +98,7 @@ static unsigned int exp_count(struct ct_expect_net *xn, const struct ct_conn *ma
 
 int ct_expect_related(struct usnf_net *net, const struct ct_expect *e)
 {
-	struct ct_expect_net *xn = exn_get(net);
+	struct ct_expect_net *xn = ct_expect_net_get(net);
 	const struct ct_helper *h = ct_helper_find(e->master->helper);
 	struct ct_expect **pp, **oldest = NULL, *n;
 
@@ -123,7 +122,7 @@ int ct_expect_related(struct usnf_net *net, const struct ct_expect *e)
 		if (exp_count(xn, e->master, e->cls, &oldest) >= h->max_expected)
 			return -EMFILE;
 	}
-	if (xn->count >= CT_EXPECT_MAX)
+	if (xn->count >= (unsigned int)ct_sys(xn->max, 4096))
 		return -EMFILE;         /* "nf_conntrack: expectation table full" */
 	n = xn->freelist;
 	if (n)

@@ -4,7 +4,6 @@
  * the helpers usnf has (nf_conntrack_helper.c).
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ct/ct_helper.h"
@@ -94,9 +93,9 @@ int ct_helper_register(struct usnf_net *net, unsigned int fam)
 	static const uint8_t hooks[2] = { USNF_INET_POST_ROUTING, USNF_INET_LOCAL_IN };
 	int rc;
 
-	if (!ctn(net)->expect && !(ctn(net)->expect = calloc(1, sizeof(*xn))))
+	xn = ct_expect_net_get(net);
+	if (!xn)
 		return -ENOMEM;
-	xn = ctn(net)->expect;
 	if (xn->on[fam])
 		return 0;
 	o = xn->ops[fam];

@@ -31,7 +31,10 @@ struct ct_expect_net {
 	uint32_t next_id;
 	bool on[2];
 	struct usnf_hook_ops ops[2][2];
+	const int *max;                 /* nf_conntrack_expect_max */
 };
+/* net->ct->expect, created on first use; NULL: no memory. */
+struct ct_expect_net *ct_expect_net_get(struct usnf_net *net);
 void ct_helper_unregister(struct usnf_net *net, struct ct_expect_net *xn);
 
 /* The helpers (ct_helper_ftp.c, ct_helper_tftp.c). */

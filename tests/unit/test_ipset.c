@@ -243,6 +243,87 @@ static void test_save_restore_roundtrip(void **state)
 	free(saved);
 }
 
+/*
+ * Recorded on Linux 6.18 (netlink, ipset protocol 7): a hash:ip,port set with
+ * initval 0xc0ffee, hashsize 64, bucketsize 2 grown by resizes to 1024 buckets,
+ * these adds then these deletes; the kernel listed the rest in kern_order and
+ * reported hashsize 1024, memsize 3336.
+ */
+static const char *const kern_adds = 
+	"10.0.0.12,udp:24 10.0.0.114,tcp:5 10.0.0.216,tcp:2 10.0.0.111,tcp:8 "
+	"10.0.0.214,udp:8 10.0.1.3,tcp:25 10.0.1.174,tcp:9 10.0.0.172,tcp:4 "
+	"10.0.1.49,udp:12 10.0.1.22,udp:24 10.0.0.193,udp:3 10.0.1.98,tcp:23 "
+	"10.0.0.116,udp:25 10.0.0.119,tcp:28 10.0.1.142,udp:15 10.0.0.189,tcp:12 "
+	"10.0.1.36,tcp:20 10.0.0.83,udp:15 10.0.1.112,udp:22 10.0.0.117,tcp:27 "
+	"10.0.1.205,tcp:9 10.0.0.161,udp:7 10.0.1.234,udp:5 10.0.0.126,udp:24 "
+	"10.0.1.204,tcp:12 10.0.0.252,tcp:3 10.0.0.78,tcp:21 10.0.1.32,udp:13 "
+	"10.0.1.128,tcp:18 10.0.0.136,udp:25 10.0.0.150,tcp:14 10.0.1.1,udp:24 "
+	"10.0.0.54,udp:28 10.0.0.78,tcp:12 10.0.0.165,tcp:16 10.0.0.185,udp:29 "
+	"10.0.0.29,tcp:8 10.0.0.248,tcp:27 10.0.0.65,udp:22 10.0.0.135,udp:17 "
+	"10.0.0.102,udp:23 10.0.1.191,udp:15 10.0.0.126,tcp:8 10.0.1.10,tcp:19 "
+	"10.0.0.3,tcp:3 10.0.0.34,tcp:29 10.0.1.36,tcp:17 10.0.1.248,tcp:7 "
+	"10.0.1.124,udp:26 10.0.1.97,tcp:4 10.0.1.181,udp:14 10.0.1.27,tcp:22 "
+	"10.0.0.206,udp:24 10.0.0.127,tcp:7 10.0.1.71,tcp:14 10.0.1.236,tcp:8 "
+	"10.0.1.50,tcp:2 10.0.0.121,udp:6 10.0.1.246,udp:7 10.0.0.84,tcp:13 "
+	"10.0.1.135,udp:26 10.0.1.216,udp:23 10.0.0.97,tcp:10 10.0.0.31,udp:24 "
+	"10.0.0.25,udp:19 10.0.0.29,tcp:17 10.0.0.35,tcp:20 10.0.0.206,tcp:4 "
+	"10.0.0.41,udp:14 10.0.1.104,udp:22 10.0.0.135,tcp:13 10.0.1.234,tcp:11 "
+	"10.0.0.234,tcp:20 10.0.0.109,udp:17 10.0.0.178,tcp:29 10.0.0.189,tcp:10 "
+	"10.0.1.154,tcp:20 10.0.1.53,tcp:29 10.0.1.59,tcp:29 10.0.0.139,tcp:10 "
+	"10.0.1.128,tcp:29 10.0.0.216,udp:27 10.0.0.1,tcp:11 10.0.1.82,udp:24 "
+	"10.0.1.4,tcp:4 10.0.0.18,udp:27 10.0.0.220,tcp:5 10.0.1.186,tcp:29 "
+	"10.0.1.107,tcp:22";
+static const char *const kern_dels = 
+	"10.0.0.12,udp:24 10.0.0.214,udp:8 10.0.1.49,udp:12 10.0.0.116,udp:25 "
+	"10.0.1.36,tcp:20 10.0.1.205,tcp:9 10.0.1.204,tcp:12 10.0.1.128,tcp:18 "
+	"10.0.0.54,udp:28 10.0.0.29,tcp:8 10.0.0.102,udp:23 10.0.0.3,tcp:3 "
+	"10.0.1.124,udp:26 10.0.0.206,udp:24 10.0.1.50,tcp:2 10.0.1.135,udp:26 "
+	"10.0.0.25,udp:19 10.0.0.41,udp:14 10.0.0.234,tcp:20 10.0.1.154,tcp:20 "
+	"10.0.1.128,tcp:29 10.0.1.4,tcp:4 10.0.1.107,tcp:22";
+static const char *const kern_order = 
+	"10.0.0.206,tcp:4 10.0.0.193,udp:3 10.0.0.139,tcp:10 10.0.1.236,tcp:8 "
+	"10.0.1.59,tcp:29 10.0.1.142,udp:15 10.0.1.248,tcp:7 10.0.0.78,tcp:12 "
+	"10.0.0.29,tcp:17 10.0.0.135,tcp:13 10.0.1.82,udp:24 10.0.1.186,tcp:29 "
+	"10.0.0.114,tcp:5 10.0.1.216,udp:23 10.0.0.119,tcp:28 10.0.1.71,tcp:14 "
+	"10.0.0.97,tcp:10 10.0.0.248,tcp:27 10.0.0.84,tcp:13 10.0.0.109,udp:17 "
+	"10.0.0.65,udp:22 10.0.1.36,tcp:17 10.0.0.216,tcp:2 10.0.0.216,udp:27 "
+	"10.0.1.234,udp:5 10.0.0.135,udp:17 10.0.0.83,udp:15 10.0.0.189,tcp:12 "
+	"10.0.0.35,tcp:20 10.0.1.181,udp:14 10.0.0.185,udp:29 10.0.0.127,tcp:7 "
+	"10.0.0.165,tcp:16 10.0.0.1,tcp:11 10.0.1.53,tcp:29 10.0.1.97,tcp:4 "
+	"10.0.0.78,tcp:21 10.0.0.161,udp:7 10.0.0.252,tcp:3 10.0.0.178,tcp:29 "
+	"10.0.1.27,tcp:22 10.0.0.121,udp:6 10.0.0.220,tcp:5 10.0.0.172,tcp:4 "
+	"10.0.0.111,tcp:8 10.0.1.191,udp:15 10.0.0.150,tcp:14 10.0.1.174,tcp:9 "
+	"10.0.1.10,tcp:19 10.0.1.22,udp:24 10.0.0.189,tcp:10 10.0.0.117,tcp:27 "
+	"10.0.1.98,tcp:23 10.0.0.126,tcp:8 10.0.1.112,udp:22 10.0.0.18,udp:27 "
+	"10.0.0.126,udp:24 10.0.1.32,udp:13 10.0.1.246,udp:7 10.0.0.34,tcp:29 "
+	"10.0.1.104,udp:22 10.0.0.136,udp:25 10.0.0.31,udp:24 10.0.1.3,tcp:25 "
+	"10.0.1.1,udp:24 10.0.1.234,tcp:11";
+
+static void test_kernel_layout(void **state)
+{
+	struct fx *f = *state;
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	char buf[4096], *tok, *save;
+
+	sb_add(&in, "create k hash:ip,port hashsize 64 bucketsize 2 initval 0xc0ffee\n");
+	snprintf(buf, sizeof(buf), "%s", kern_adds);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		sb_addf(&in, "add k %s\n", tok);
+	snprintf(buf, sizeof(buf), "%s", kern_dels);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		sb_addf(&in, "del k %s\n", tok);
+	assert_int_equal(run_input(f, "ipset restore", sb_str(&in)), 0);
+	snprintf(buf, sizeof(buf), "%s", kern_order);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		sb_addf(&want, "%s\n", tok);
+	assert_int_equal(run(f, "ipset list k"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "hashsize 1024 maxelem 65536 bucketsize 2 "));
+	assert_non_null(strstr(sb_str(&f->ctx.out), "\nSize in memory: 3336\n"));
+	assert_non_null(strstr(sb_str(&f->ctx.out), sb_str(&want)));
+	sb_release(&in);
+	sb_release(&want);
+}
+
 /* ---- packets ---- */
 
 static struct pkt *mk4(struct fx *f, uint32_t src, uint32_t dst, uint8_t proto,
@@ -526,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rename_swap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_save_restore_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_eval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_eval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_hash_net, setup, teardown),

@@ -417,8 +417,9 @@ static bool conntrack_mt(const struct pkt *pkt, void *data, struct xt_action *pa
 	}
 	if (!ct)
 		return c->match_flags & F_STATE;
+	/* As Linux 6.x's conntrack_mt(): --ctdir ORIGINAL matches the original direction. */
 	if ((c->match_flags & F_DIRECTION) &&
-	    ((ct_info_dir(ci) == CT_DIR_ORIGINAL) ^ !!(c->invert_flags & F_DIRECTION)))
+	    ((ct_info_dir(ci) == CT_DIR_ORIGINAL) ^ !(c->invert_flags & F_DIRECTION)))
 		return false;
 	o = &ct->node[CT_DIR_ORIGINAL].t;
 	rp = &ct->node[CT_DIR_REPLY].t;

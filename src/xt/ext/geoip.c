@@ -208,7 +208,7 @@ static const struct xt_geoip_country *geoip_load(struct xt_parse *ps, const char
 	n->c.v6 = v6;
 	n->c.count = count;
 	n->c.ranges = r;
-	n->c.next = &geoip_nodes->c;
+	n->c.next = geoip_nodes ? &geoip_nodes->c : NULL;
 	geoip_nodes = n;
 	return &n->c;
 }

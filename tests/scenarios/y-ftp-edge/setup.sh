@@ -37,3 +37,9 @@ iptables -A FORWARD -p tcp --dport 21 -m conntrack --ctstate NEW -j ACCEPT
 iptables -A FORWARD -p udp --dport 69 -m conntrack --ctstate NEW -j ACCEPT
 
 iptables -t nat -A POSTROUTING -o eth1 -s 10.1.0.66 -j SNAT --to-source 192.0.2.100
+iptables -t mangle -A PREROUTING -s 10.1.0.10 -p tcp --dport 21 -j CONNMARK --set-mark 7
+iptables -t mangle -A FORWARD -m conntrack --ctstatus EXPECTED
+iptables -t mangle -A FORWARD -m conntrack --ctstate RELATED --ctdir ORIGINAL
+iptables -t mangle -A FORWARD -m helper --helper ftp
+iptables -t mangle -A FORWARD -m helper ! --helper ftp
+iptables -t mangle -A FORWARD -m connmark --mark 7 -m conntrack --ctstatus EXPECTED
