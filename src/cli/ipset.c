@@ -344,7 +344,7 @@ typedef int (*ipset_key_fn)(struct ipset_env *env, struct ipset_set *s,
 static unsigned int ipset_range_cidr(uint32_t lo, uint32_t hi)
 {
 	for (unsigned int c = 0; c <= 32; c++) {
-		uint32_t size = c ? 0xffffffffu >> c : 0xffffffffu;
+		uint32_t size = c < 32 ? 0xffffffffu >> c : 0;
 		uint32_t m = ~size;
 
 		if ((lo & m) == lo && lo + (uint64_t)size <= hi)
@@ -478,6 +478,23 @@ static int ipset_elem_each(struct ipset_env *env, struct ipset_set *s,
 
 /* ---- element options: timeout, packets, bytes, comment, nomatch, before/after ---- */
 
+/* ipset_parse_skbmark(): "MARK[/MASK]", the mask defaulting to all ones. */
+static int ipset_parse_skbmark(struct ipset_env *env, const char *arg, struct ipset_skbinfo *skb)
+{
+	char *end;
+	unsigned long long v, m = 0xffffffffu;
+
+	errno = 0;
+	v = strtoull(arg, &end, 0);
+	if (*end == '/')
+		m = strtoull(end + 1, &end, 0);
+	if (!*arg || *end || errno || v > 0xffffffffu || m > 0xffffffffu || *arg == '-')
+		return ipset_fail(env, "Syntax error: Invalid value '%s' for skbmark", arg), -1;
+	skb->skbmark = (uint32_t)v;
+	skb->skbmarkmask = (uint32_t)m;
+	return 0;
+}
+
 static int ipset_parse_ext(struct ipset_env *env, struct ipset_set *s, int argc, char **argv,
 			   struct ipset_ext *x, bool add)
 {
@@ -510,6 +527,27 @@ static int ipset_parse_ext(struct ipset_env *env, struct ipset_set *s, int argc,
 			if (strlen(x->comment) > 255)
 				return ipset_fail(env, "Syntax error: comment is longer than 255 characters"),
 				       -1;
+		} else if (!strcmp(o, "skbmark") && add) {
+			if (ipset_parse_skbmark(env, argv[++i], &x->skb))
+				return -1;
+			x->has_skbmark = true;
+		} else if (!strcmp(o, "skbprio") && add) {
+			unsigned int maj, min;
+			char extra;
+
+			if (sscanf(argv[++i], "%x:%x%c", &maj, &min, &extra) != 2 || maj > 0xffff ||
+			    min > 0xffff)
+				return ipset_fail(env, "Syntax error: Invalid value '%s' for skbprio",
+						  argv[i]), -1;
+			x->skb.skbprio = maj << 16 | min;
+			x->has_skbprio = true;
+		} else if (!strcmp(o, "skbqueue") && add) {
+			uint32_t q;
+
+			if (ipset_parse_u32(env, argv[++i], 65535, &q))
+				return -1;
+			x->skb.skbqueue = (uint16_t)q;
+			x->has_skbqueue = true;
 		} else if (!strcmp(o, "nomatch") && s->type->has_cidr) {
 			x->nomatch = true;
 		} else if ((!strcmp(o, "before") || !strcmp(o, "after")) &&
@@ -517,7 +555,7 @@ static int ipset_parse_ext(struct ipset_env *env, struct ipset_set *s, int argc,
 			int id = ipset_find(env->in, argv[++i]);
 
 			if (id < 0)
-				return ipset_fail(env, "%s", ipset_strerror(IPSET_E_REF_NOENT, "add")),
+				return ipset_fail(env, "%s", ipset_strerror(IPSET_E_REF_NOENT, "ref")),
 				       -1;
 			if (o[0] == 'b')
 				x->before = id;
@@ -533,6 +571,8 @@ static int ipset_parse_ext(struct ipset_env *env, struct ipset_set *s, int argc,
 		return ipset_fail_err(env, IPSET_E_COUNTER, "add"), -1;
 	if (x->comment && !s->o.comment)
 		return ipset_fail_err(env, IPSET_E_COMMENT, "add"), -1;
+	if ((x->has_skbmark || x->has_skbprio || x->has_skbqueue) && !s->o.skbinfo)
+		return ipset_fail_err(env, IPSET_E_SKBINFO, "add"), -1;
 	return 0;
 }
 
@@ -661,8 +701,10 @@ static int ipset_cmd_create(struct ipset_env *env, int argc, char **argv)
 	}
 	if ((t->kind == IPSET_BITMAP_IP || t->kind == IPSET_BITMAP_PORT) && !o.has_range)
 		return ipset_fail(env, "Syntax error: Missing mandatory argument: range");
-	if (t->kind == IPSET_BITMAP_IP && o.range_hi - o.range_lo >= 65536 && !o.netmask)
-		return ipset_fail(env, "Kernel error received: Range too large");
+	/* bitmap_ip_create(): at most IPSET_BITMAP_MAX_RANGE + 1 elements */
+	if (t->kind == IPSET_BITMAP_IP && o.netmask <= 32 &&
+	    ((uint64_t)o.range_hi - o.range_lo) >> (o.netmask ? 32 - o.netmask : 0) >= 65536)
+		return ipset_fail(env, "The range you specified exceeds the size limit of the set type.");
 	if (o.netmask) {
 		unsigned int max = o.family == IPSET_FAM_INET6 ? 128 : 32;
 
@@ -794,8 +836,9 @@ static int ipset_cmd_rename_swap(struct ipset_env *env, bool swap, int argc, cha
 	if (!ipset_need_set(env, argv[0], &a))
 		return 1;
 	if (swap) {
-		if (!ipset_need_set(env, argv[1], &b))
-			return 1;
+		b = ipset_find(env->in, argv[1]);
+		if (b < 0)
+			return ipset_fail(env, "Sets cannot be swapped: the second set does not exist");
 		err = ipset_swap(env->in, a, b);
 	} else {
 		if (ipset_check_name(env, argv[1]))

@@ -66,6 +66,13 @@ struct ipset_key {
 	uint8_t pad;
 };
 
+/* The skbinfo extension: what SET --map-set writes into the packet. */
+struct ipset_skbinfo {
+	uint32_t skbmark, skbmarkmask;
+	uint32_t skbprio;               /* TC handle major:minor */
+	uint16_t skbqueue;
+};
+
 /* Extensions of one element (a kernel ip_set_ext). */
 struct ipset_ext {
 	uint32_t timeout;               /* seconds; IPSET_NO_TIMEOUT: the set's default */
@@ -73,6 +80,8 @@ struct ipset_ext {
 	bool has_packets, has_bytes;
 	const char *comment;            /* NULL: none */
 	bool nomatch;
+	struct ipset_skbinfo skb;
+	bool has_skbmark, has_skbprio, has_skbqueue;
 	/* list:set add: "before NAME" / "after NAME" (ref_id), or -1 */
 	int before, after;
 };
@@ -83,7 +92,8 @@ struct ipset_entry {
 	uint64_t packets, bytes;
 	char *comment;
 	bool nomatch;
-	bool dead;                      /* deleted, waiting for compaction */
+	bool dead;
+	struct ipset_skbinfo skb;                      /* deleted, waiting for compaction */
 };
 
 /* Options of `ipset create`. */
@@ -162,6 +172,7 @@ enum ipset_err {
 	IPSET_E_NOMEM,
 	IPSET_E_ZERO,                   /* zero valued address */
 	IPSET_E_FAMILY,                 /* set/element family mismatch */
+	IPSET_E_SKBINFO,                /* set has no skbinfo support */
 };
 
 int ipset_create(struct ipset_net *in, const char *name, const struct ipset_type *type,
@@ -202,6 +213,8 @@ struct ipset_adt_opt {
 	/* counter conditions of the match (op 0: none) */
 	uint8_t pkt_op, byte_op;
 	uint64_t pkt_val, byte_val;
+	/* SET --map-set: the matched element's skbinfo is written here (NULL: not wanted) */
+	struct ipset_skbinfo *skb_out;
 };
 #define IPSET_CNT_NONE 0
 #define IPSET_CNT_EQ 1

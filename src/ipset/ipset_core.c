@@ -422,6 +422,9 @@ static void ipset_entry_set_ext(struct ipset_net *in, struct ipset_set *s,
 	}
 	if (s->type->has_cidr)
 		e->nomatch = x->nomatch;
+	/* ip_set_init_skbinfo(): the element's values are replaced whole */
+	if (s->o.skbinfo)
+		e->skb = x->skb;
 }
 
 /* Drop expired entries so that they do not count against maxelem (as the GC would). */
@@ -496,6 +499,8 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 		return -IPSET_E_COUNTER;
 	if (x->comment && !s->o.comment)
 		return -IPSET_E_COMMENT;
+	if ((x->has_skbmark || x->has_skbprio || x->has_skbqueue) && !s->o.skbinfo)
+		return -IPSET_E_SKBINFO;
 	if (s->type->kind == IPSET_LIST_SET) {
 		const struct ipset_set *m = ipset_get(in, ipset_key_setid(k));
 
@@ -595,14 +600,14 @@ const char *ipset_strerror(int err, const char *op)
 		return "Kernel error received: maximal number of sets reached, cannot create more.";
 	case IPSET_E_BUSY:
 		return !strcmp(op, "rename") ?
-		       "Set cannot be renamed: it is in use by a kernel component" :
+		       "Set cannot be renamed: it is in use by another system" :
 		       "Set cannot be destroyed: it is in use by a kernel component";
 	case IPSET_E_ELEM_EXIST:
 		return "Element cannot be added to the set: it's already added";
 	case IPSET_E_ELEM_NOENT:
 		return "Element cannot be deleted from the set: it's not added";
 	case IPSET_E_FULL:
-		return !strcmp(op, "list") ? "List is full, cannot add more elements" :
+		return !strcmp(op, "list") ? "Set is full, cannot add more elements." :
 		       "Hash is full, cannot add more elements";
 	case IPSET_E_RANGE:
 		return "Element is out of the range of the set";
@@ -617,15 +622,18 @@ const char *ipset_strerror(int err, const char *op)
 	case IPSET_E_RENAME_EXIST:
 		return "Set cannot be renamed: a set with the new name already exists";
 	case IPSET_E_LOOP:
-		return "Sets with list:set type cannot be added to the set";
+		return "Sets with list:set type cannot be added to the set.";
 	case IPSET_E_REF_NOENT:
-		return "Reference set does not exist";
+		return !strcmp(op, "ref") ? "Reference set does not exist." :
+		       "Reference set is not added to the set.";
 	case IPSET_E_NOMEM:
 		return "Kernel error received: Cannot allocate memory";
 	case IPSET_E_ZERO:
 		return "Zero valued element is not allowed";
 	case IPSET_E_FAMILY:
 		return "The element's address family does not match the set's";
+	case IPSET_E_SKBINFO:
+		return "Skbinfo mapping cannot be used: set was created without skbinfo support";
 	default:
 		return "Kernel error received: Invalid argument";
 	}

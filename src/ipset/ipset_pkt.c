@@ -169,8 +169,11 @@ static uint32_t ipset_pkt_len(const struct pkt *pkt)
 static bool ipset_entry_match_ext(const struct ipset_set *s, struct ipset_entry *e,
 				  const struct pkt *pkt, const struct ipset_adt_opt *o)
 {
-	if (!s->o.counters)
+	if (!s->o.counters) {
+		if (s->o.skbinfo && o->skb_out)
+			*o->skb_out = e->skb;
 		return true;
+	}
 	if (!ipset_counter_ok(e->packets, o->pkt_op, o->pkt_val) ||
 	    !ipset_counter_ok(e->bytes, o->byte_op, o->byte_val))
 		return false;
@@ -178,6 +181,8 @@ static bool ipset_entry_match_ext(const struct ipset_set *s, struct ipset_entry 
 		e->packets++;
 		e->bytes += ipset_pkt_len(pkt);
 	}
+	if (s->o.skbinfo && o->skb_out)
+		*o->skb_out = e->skb;
 	return true;
 }
 

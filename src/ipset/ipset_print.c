@@ -250,6 +250,16 @@ static void ipset_print_member(const struct ipset_net *in, const struct ipset_se
 			(unsigned long long)e->bytes);
 	if (s->o.comment && e->comment)
 		sb_addf(out, " comment \"%s\"", e->comment);
+	/* ip_set_put_skbinfo() sends only non-zero values */
+	if (s->o.skbinfo && (e->skb.skbmark || e->skb.skbmarkmask)) {
+		sb_addf(out, " skbmark 0x%x", e->skb.skbmark);
+		if (e->skb.skbmarkmask != 0xffffffffu)
+			sb_addf(out, "/0x%x", e->skb.skbmarkmask);
+	}
+	if (s->o.skbinfo && e->skb.skbprio)
+		sb_addf(out, " skbprio %x:%x", e->skb.skbprio >> 16, e->skb.skbprio & 0xffff);
+	if (s->o.skbinfo && e->skb.skbqueue)
+		sb_addf(out, " skbqueue %u", e->skb.skbqueue);
 }
 
 static bool ipset_live(const struct ipset_entry *e, uint64_t now)

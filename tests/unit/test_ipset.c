@@ -200,7 +200,7 @@ static void test_rename_swap(void **state)
 	assert_int_equal(run(f, "ipset rename b c"), 0);
 	assert_int_equal(run(f, "ipset rename a d"), 1);
 	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Set cannot be renamed: it is in "
-			    "use by a kernel component\n");
+			    "use by another system\n");
 	assert_int_equal(run(f, "ipset rename c a"), 1);
 	assert_int_equal(run(f, "ipset flush"), 0);
 	assert_int_equal(run(f, "ipset save"), 0);
@@ -466,6 +466,51 @@ static void test_target_eval(void **state)
 	assert_non_null(strstr(sb_str(&f->ctx.err), "Set nope doesn't exist.\n"));
 }
 
+static void test_map_set(void **state)
+{
+	struct fx *f = *state;
+	struct usnf_hook_state st = { .hook = USNF_INET_FORWARD, .pf = USNF_NFPROTO_IPV4,
+				      .net = f->net };
+	struct xt_action par = { .net = f->net, .state = &st, .family = XT_FAMILY_V4 };
+	const struct xt_table *t;
+	struct xt_rule *r;
+	struct pkt *p;
+
+	assert_int_equal(run(f, "ipset create m hash:net skbinfo initval 0x3"), 0);
+	assert_int_equal(run(f, "ipset add m 10.0.0.0/8 skbmark 0x50/0xf0 skbprio 1:10"), 0);
+	assert_int_equal(run(f, "ipset add m 10.9.0.0/16 skbqueue 3"), 0);
+	assert_int_equal(run(f, "ipset save m"), 0);
+	assert_string_equal(sb_str(&f->ctx.out),
+		"create m hash:net family inet hashsize 1024 maxelem 65536 skbinfo bucketsize 12 "
+		"initval 0x00000003\n"
+		"add m 10.0.0.0/8 skbmark 0x50/0xf0 skbprio 1:10\n"
+		"add m 10.9.0.0/16 skbqueue 3\n");
+	assert_int_equal(run(f, "ipset create n hash:ip"), 0);
+	assert_int_equal(run(f, "ipset add n 1.1.1.1 skbmark 1"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Skbinfo mapping cannot be used: "
+			    "set was created without skbinfo support\n");
+	assert_int_equal(run(f, "iptables -t mangle -A FORWARD -j SET --map-set m src "
+			     "--map-mark --map-prio"), 0);
+	assert_int_equal(run(f, "iptables -A FORWARD -j SET --map-set m src --map-mark"), 4);
+	assert_int_equal(run(f, "iptables -A FORWARD -j SET --map-set m src"), 2);
+	assert_non_null(strstr(sb_str(&f->ctx.err), "You must specify flags `--map-mark' or "
+			       "'--map-prio` or `--map-queue'"));
+	t = xt_table_get(f->net, XT_FAMILY_V4, XT_TABLE_MANGLE);
+	r = t->chains[xt_chain_find(t, "FORWARD")].rules[0];
+	p = mk4(f, IP(10, 1, 2, 3), IP(1, 1, 1, 1), 6, 1, 2);
+	p->mark = 0x1234;
+	r->target->target(p, r->tdata, &par);
+	assert_int_equal(p->mark, 0x1254);              /* (0x1234 & ~0xf0) ^ 0x50 */
+	assert_int_equal(p->priority, 0x10010);     /* tc handle 1:10, hex */
+	pkt_free(p);
+	p = mk4(f, IP(11, 1, 2, 3), IP(1, 1, 1, 1), 6, 1, 2);
+	p->mark = 7;
+	r->target->target(p, r->tdata, &par);
+	assert_int_equal(p->mark, 7);                   /* not in the set: unchanged */
+	assert_int_equal(p->priority, 0);
+	pkt_free(p);
+}
+
 /* ---- randomized: the hash index and longest-prefix lookup against naive lists ---- */
 
 static uint32_t rnd_state = 12345;
@@ -610,6 +655,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_layout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_match_eval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_eval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_map_set, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_hash_net, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_hash_ipport, setup, teardown),
 	};

@@ -171,11 +171,17 @@ static void setT_opt(const struct ipset_xt_target *t, const struct ipset_xt_info
 	o->exist = t->tflags & IPSET_XTF_EXIST;
 }
 
-/* set_target_v3(): add, then delete; map-set needs skbinfo entries (not kept: no change). */
+/*
+ * set_target_v3(): add, delete, then --map-set: when the packet matches the map
+ * set, the matched element's skbinfo sets the mark (under its mask) and the
+ * priority.  --map-queue would pick a TX queue; usnf devices have one, which
+ * is what the kernel's "real_num_tx_queues > queue" test leaves for queue 0.
+ */
 static unsigned int setT_target(struct pkt *pkt, void *data, struct xt_action *par)
 {
 	const struct ipset_xt_target *t = data;
 	struct ipset_adt_opt o;
+	struct ipset_skbinfo skb = { 0 };
 
 	if (t->add.index != IPSET_INVALID_ID) {
 		setT_opt(t, &t->add, par, &o);
@@ -184,6 +190,18 @@ static unsigned int setT_target(struct pkt *pkt, void *data, struct xt_action *p
 	if (t->del.index != IPSET_INVALID_ID) {
 		setT_opt(t, &t->del, par, &o);
 		ipset_pkt_del(par->net, t->del.index, pkt, par->state, &o);
+	}
+	if (t->map.index != IPSET_INVALID_ID) {
+		setT_opt(t, &t->map, par, &o);
+		o.skb_out = &skb;
+		bool hit = ipset_pkt_test(par->net, t->map.index, pkt, par->state, &o) > 0;
+
+		if (!(hit ^ !!(t->map.flags & IPSET_XT_INV)))
+			return XT_CONTINUE;
+		if (t->tflags & IPSET_XTF_MAP_MARK)
+			pkt->mark = (pkt->mark & ~skb.skbmarkmask) ^ skb.skbmark;
+		if (t->tflags & IPSET_XTF_MAP_PRIO)
+			pkt->priority = skb.skbprio;
 	}
 	return XT_CONTINUE;
 }
