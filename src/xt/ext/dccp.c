@@ -164,25 +164,6 @@ static void dccp_save(const void *data, const struct xt_rule *r, struct strbuf *
 			d->option);
 }
 
-/* print_port(): /etc/services names no DCCP port, so numbers even without -n. */
-static void dccp_print_port(uint16_t port, struct strbuf *out)
-{
-	sb_addf(out, "%u", port);
-}
-
-/* print_ports() */
-static void dccp_print_ports(const char *name, const uint16_t *pts, bool inv, struct strbuf *out)
-{
-	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
-		return;
-	sb_addf(out, " %s%s%s", name, pts[0] == pts[1] ? ":" : "s:", inv ? "!" : "");
-	dccp_print_port(pts[0], out);
-	if (pts[0] != pts[1]) {
-		sb_add(out, ":");
-		dccp_print_port(pts[1], out);
-	}
-}
-
 static void dccp_print(const void *data, const struct xt_rule *r, unsigned int flags,
 		       struct strbuf *out)
 {
@@ -191,10 +172,11 @@ static void dccp_print(const void *data, const struct xt_rule *r, unsigned int f
 	unsigned int i;
 
 	sb_add(out, " dccp");
+	/* /etc/services names no DCCP port: numbers even without -n */
 	if (d->flags & DCCP_SRC_PORTS)
-		dccp_print_ports("spt", d->spts, d->invflags & DCCP_SRC_PORTS, out);
+		xt_print_ports(out, "spt", d->spts, d->invflags & DCCP_SRC_PORTS, "dccp", true);
 	if (d->flags & DCCP_DEST_PORTS)
-		dccp_print_ports("dpt", d->dpts, d->invflags & DCCP_DEST_PORTS, out);
+		xt_print_ports(out, "dpt", d->dpts, d->invflags & DCCP_DEST_PORTS, "dccp", true);
 	if (d->flags & DCCP_TYPE) {
 		sb_add(out, (d->invflags & DCCP_TYPE) ? " ! " : " ");
 		for (i = 0; i < 16; i++)

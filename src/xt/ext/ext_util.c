@@ -9,6 +9,7 @@
 #include "pkt/parse.h"
 #include "stack/net.h"
 #include "xt/ext/ext_util.h"
+#include "xt/xt.h"
 
 const char *ext_opt_name(const struct xt_opt *opts, int id)
 {
@@ -341,4 +342,43 @@ int ext_ipv6_find_hdr(const struct pkt *pkt, uint8_t target, uint32_t *off)
 	}
 	*off = start;
 	return 0;
+}
+
+/* print_ports() of libxt_tcp/libxt_udp: "spt:22", "dpts:!1:1023", service names without -n. */
+static void ext_print_port(struct strbuf *out, uint16_t port, const char *proto, bool numeric)
+{
+	const char *name = numeric ? NULL : xt_port_name(port, proto);
+
+	if (name)
+		sb_add(out, name);
+	else
+		sb_addf(out, "%u", port);
+}
+
+void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
+		    const char *proto, bool numeric)
+{
+	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
+		return;
+	if (pts[0] == pts[1]) {
+		sb_addf(out, " %s:%s", what, inv ? "!" : "");
+		ext_print_port(out, pts[0], proto, numeric);
+	} else {
+		sb_addf(out, " %ss:%s", what, inv ? "!" : "");
+		ext_print_port(out, pts[0], proto, numeric);
+		sb_addc(out, ':');
+		ext_print_port(out, pts[1], proto, numeric);
+	}
+}
+
+/* save_ports() of libxt_tcp/libxt_udp: " --dport 22", " ! --sport 1:1023"; nothing for any. */
+void xt_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
+{
+	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
+		return;
+	sb_addf(out, " %s--%s ", inv ? "! " : "", opt);
+	if (pts[0] == pts[1])
+		sb_addf(out, "%u", pts[0]);
+	else
+		sb_addf(out, "%u:%u", pts[0], pts[1]);
 }

@@ -100,4 +100,10 @@ int ext_ipv6_find_hdr(const struct pkt *pkt, uint8_t target, uint32_t *off);
 /* The engine clock in nanoseconds (net->now_ns). */
 uint64_t ext_now_ns(const struct xt_action *par);
 
+/* Port ranges of tcp/udp as iptables prints them: -L ("dpts:1:1023", service names
+ * unless numeric) and save (" --dport 1:1023"). */
+void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
+		    const char *proto, bool numeric);
+void xt_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv);
+
 #endif

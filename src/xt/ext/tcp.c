@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "xt/ext/ext_util.h"
 #include "xt/xt.h"
 
 #define TCP_INV_SRCPT  0x01
@@ -214,17 +215,6 @@ static int tcp_check(const void *data, struct xt_parse *ps)
 	return ip->proto != 6 || (ip->invflags & XT_INV_PROTO) ? -EINVAL : 0;
 }
 
-static void tcp_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
-{
-	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
-		return;
-	sb_addf(out, " %s--%s ", inv ? "! " : "", opt);
-	if (pts[0] == pts[1])
-		sb_addf(out, "%u", pts[0]);
-	else
-		sb_addf(out, "%u:%u", pts[0], pts[1]);
-}
-
 static void tcp_flags_names(struct strbuf *out, uint8_t flags)
 {
 	bool first = true;
@@ -248,8 +238,8 @@ static void tcp_save(const void *data, const struct xt_rule *r, struct strbuf *o
 {
 	const struct tcp_data *d = data;
 
-	tcp_save_ports(out, "sport", d->spts, d->invflags & TCP_INV_SRCPT);
-	tcp_save_ports(out, "dport", d->dpts, d->invflags & TCP_INV_DSTPT);
+	xt_save_ports(out, "sport", d->spts, d->invflags & TCP_INV_SRCPT);
+	xt_save_ports(out, "dport", d->dpts, d->invflags & TCP_INV_DSTPT);
 	if (d->option)
 		sb_addf(out, " %s--tcp-option %u", d->invflags & TCP_INV_OPTION ? "! " : "",
 			d->option);
@@ -258,35 +248,6 @@ static void tcp_save(const void *data, const struct xt_rule *r, struct strbuf *o
 		tcp_flags_names(out, d->flg_mask);
 		sb_addc(out, ' ');
 		tcp_flags_names(out, d->flg_cmp);
-	}
-}
-
-/* print_ports() of libxt_tcp/libxt_udp: "spt:22", "dpts:!1:1023", service names without -n. */
-static void tcp_print_port(struct strbuf *out, uint16_t port, const char *proto, bool numeric)
-{
-	const char *name = numeric ? NULL : xt_port_name(port, proto);
-
-	if (name)
-		sb_add(out, name);
-	else
-		sb_addf(out, "%u", port);
-}
-
-void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
-		    const char *proto, bool numeric);
-void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
-		    const char *proto, bool numeric)
-{
-	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
-		return;
-	if (pts[0] == pts[1]) {
-		sb_addf(out, " %s:%s", what, inv ? "!" : "");
-		tcp_print_port(out, pts[0], proto, numeric);
-	} else {
-		sb_addf(out, " %ss:%s", what, inv ? "!" : "");
-		tcp_print_port(out, pts[0], proto, numeric);
-		sb_addc(out, ':');
-		tcp_print_port(out, pts[1], proto, numeric);
 	}
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "xt/ext/ext_util.h"
 #include "xt/xt.h"
 
 #define UDP_INV_SRCPT 0x01
@@ -22,8 +23,6 @@ static const struct xt_opt udp_opts[] = {
 	{ NULL, 0, 0, false, false },
 };
 
-void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
-		    const char *proto, bool numeric);
 
 static void udp_init(void *data)
 {
@@ -102,23 +101,12 @@ static int udp_check(const void *data, struct xt_parse *ps)
 	return ip->proto != 17 || (ip->invflags & XT_INV_PROTO) ? -EINVAL : 0;
 }
 
-static void udp_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
-{
-	if (pts[0] == 0 && pts[1] == 0xffff && !inv)
-		return;
-	sb_addf(out, " %s--%s ", inv ? "! " : "", opt);
-	if (pts[0] == pts[1])
-		sb_addf(out, "%u", pts[0]);
-	else
-		sb_addf(out, "%u:%u", pts[0], pts[1]);
-}
-
 static void udp_save(const void *data, const struct xt_rule *r, struct strbuf *out)
 {
 	const struct udp_data *d = data;
 
-	udp_save_ports(out, "sport", d->spts, d->invflags & UDP_INV_SRCPT);
-	udp_save_ports(out, "dport", d->dpts, d->invflags & UDP_INV_DSTPT);
+	xt_save_ports(out, "sport", d->spts, d->invflags & UDP_INV_SRCPT);
+	xt_save_ports(out, "dport", d->dpts, d->invflags & UDP_INV_DSTPT);
 }
 
 static void udp_print(const void *data, const struct xt_rule *r, unsigned int flags,
