@@ -9,6 +9,8 @@
 
 #include <cmocka.h>
 
+#include "ext_harness.h"
+
 #include "stack/net.h"
 #include "xt/xt.h"
 
@@ -52,8 +54,6 @@ static void *mk_match(struct fixture *f, enum xt_family fam, uint16_t proto, con
 	const struct xt_match_ops *ops = xt_match_find(name, fam);
 	struct xt_parse ps = { .family = fam, .table = "filter", .err = &f->err,
 			       .hook_mask = 1u << USNF_INET_FORWARD };
-	bool invert = false;
-	void *data;
 
 	assert_non_null(ops);
 	xt_rule_put(f->rule);
@@ -61,31 +61,7 @@ static void *mk_match(struct fixture *f, enum xt_family fam, uint16_t proto, con
 	f->rule->ip.proto = proto;
 	if (proto && fam == XT_FAMILY_V6)
 		f->rule->ip.flags |= XT_F_PROTO;
-	ps.rule = f->rule;
-	data = xt_rule_add_match(f->rule, ops);
-	assert_non_null(data);
-	sb_reset(&f->err);
-	for (; *args; args++) {
-		const struct xt_opt *o;
-
-		if (strcmp(*args, "!") == 0) {
-			invert = true;
-			continue;
-		}
-		for (o = ops->opts; o->name && strcmp(o->name, *args + 2); o++)
-			;
-		assert_non_null(o->name);
-		if (ops->parse(data, o->id, o->arg ? args[1] : NULL, invert, &ps))
-			return NULL;
-		if (o->arg)
-			args++;
-		invert = false;
-	}
-	if (ops->final_check && ops->final_check(data, &ps))
-		return NULL;
-	if (ops->check && ops->check(data, &ps))
-		return NULL;
-	return data;
+	return ext_harness_match(f->rule, ops, &ps, args);
 }
 
 static const char *saved(struct fixture *f, const void *data)

@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "ext_harness.h"
+
 #include "stack/net.h"
 #include "xt/ext/nfacct.h"
 #include "xt/xt.h"
@@ -57,37 +59,11 @@ static void *mk(struct fixture *f, int n, const char *name, const char *const *a
 	const struct xt_match_ops *ops = xt_match_find(name, XT_FAMILY_V4);
 	struct xt_parse ps = { .family = XT_FAMILY_V4, .table = "filter", .err = &f->err,
 			       .hook_mask = 1u << USNF_INET_FORWARD, .net = f->net };
-	bool invert = false;
-	void *data;
 
 	assert_non_null(ops);
 	xt_rule_put(f->rule[n]);
 	f->rule[n] = xt_rule_alloc(XT_FAMILY_V4);
-	ps.rule = f->rule[n];
-	data = xt_rule_add_match(f->rule[n], ops);
-	assert_non_null(data);
-	sb_reset(&f->err);
-	for (; *args; args++) {
-		const struct xt_opt *o;
-
-		if (strcmp(*args, "!") == 0) {
-			invert = true;
-			continue;
-		}
-		for (o = ops->opts; o->name && strcmp(o->name, *args + 2); o++)
-			;
-		assert_non_null(o->name);
-		if (ops->parse(data, o->id, o->arg ? args[1] : NULL, invert, &ps))
-			return NULL;
-		if (o->arg)
-			args++;
-		invert = false;
-	}
-	if (ops->final_check && ops->final_check(data, &ps))
-		return NULL;
-	if (ops->check && ops->check(data, &ps))
-		return NULL;
-	return data;
+	return ext_harness_match(f->rule[n], ops, &ps, args);
 }
 
 static const char *saved(struct fixture *f, int n)
