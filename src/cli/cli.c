@@ -25,6 +25,7 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "conntrack", cli_conntrack },
 	{ "nat", cli_nat },
 	{ "ipset", cli_ipset },
+	{ "modprobe", cli_modprobe },
 };
 
 static const char *cli_basename(const char *s)

@@ -36,6 +36,7 @@ typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
 
 int cli_ip(struct cli_ctx *ctx, int argc, char **argv);              /* cli/ip.c */
 int cli_sysctl(struct cli_ctx *ctx, int argc, char **argv);          /* cli/sysctl.c */
+int cli_modprobe(struct cli_ctx *ctx, int argc, char **argv);        /* cli/modprobe.c */
 int cli_iptables(struct cli_ctx *ctx, int argc, char **argv);        /* cli/iptables.c (argv[0] picks v4/v6) */
 int cli_iptables_save(struct cli_ctx *ctx, int argc, char **argv);   /* cli/iptables_save.c */
 int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv);/* cli/iptables_restore.c */

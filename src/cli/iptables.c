@@ -237,11 +237,15 @@ static int ipt_split_addrs(struct ipt_env *env, const char *list, union xt_addr 
 	return 0;
 }
 
-static int ipt_set_iface(struct ipt_env *env, char *dst, const char *name)
+static int ipt_set_iface(struct ipt_env *env, char *dst, const char *name, bool invert)
 {
 	if (strlen(name) >= 16)
 		return ipt_fail(env, IPT_ERR_PARAM,
 				"interface name `%s' must be shorter than IFNAMSIZ (15)", name);
+	/* "+" is any interface: iptables-nft's add_iface() emits nothing for it unless
+	 * inverted, so the rule reads back (and compares) as one without -i/-o. */
+	if (!invert && strcmp(name, "+") == 0)
+		name = "";
 	strcpy(dst, name);
 	return 0;
 }
@@ -517,6 +521,15 @@ static int ipt_std_verdict(const char *name)
 	return -1;
 }
 
+/* iptables-nft asks the kernel for the extension's revision as it loads it and, when
+ * the module is missing, warns and goes on (nft_compat_revision()). */
+static void ipt_kmod_warn(struct ipt_env *env, const char *name, uint8_t rev, const char *kmod)
+{
+	if (kmod && !xt_kmod_loaded(env->ctx->net, kmod))
+		sb_addf(&env->ctx->err, "Warning: Extension %s revision %u not supported, "
+			"missing kernel module?\n", name, rev);
+}
+
 static int ipt_set_jump(struct ipt_env *env, struct ipt_cmd *c, const char *name, bool go)
 {
 	const struct xt_target_ops *tg;
@@ -534,6 +547,7 @@ static int ipt_set_jump(struct ipt_env *env, struct ipt_cmd *c, const char *name
 		if (!xt_rule_set_target(c->rule, tg))
 			return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
 		c->target_at = c->rule->nmatches;
+		ipt_kmod_warn(env, tg->name, tg->revision, tg->kmod);
 		return 0;
 	}
 	if (strlen(name) >= XT_CHAIN_MAXNAMELEN)
@@ -670,17 +684,33 @@ static int ipt_add_match(struct ipt_env *env, struct ipt_cmd *c, const char *val
 		return ipt_fail(env, IPT_ERR_PARAM, "too many matches");
 	if (!xt_rule_add_match(c->rule, m))
 		return ipt_fail(env, IPT_ERR_PARAM, "out of memory");
+	ipt_kmod_warn(env, m->name, m->revision, m->kmod);
 	return 0;
 }
 
+/* sscanf("%llu") as iptables reads counters: leading blanks, a sign and trailing
+ * text are taken; only a missing number fails. */
+static bool ipt_scan_counter(const char *s, unsigned long long *out)
+{
+	return sscanf(s, "%llu", out) == 1;
+}
+
+/* -c PKTS BYTES or -c PKTS,BYTES, as do_parse() in iptables 1.8.9's xshared.c. */
 static int ipt_set_counters(struct ipt_env *env, struct ipt_cmd *c, const char *val, int argc,
 			    char **argv, int *i)
 {
+	const char *bcnt = val[0] ? strchr(val + 1, ',') : NULL;
 	unsigned long long p, b;
 
-	if (*i + 1 >= argc || xt_parse_uint(val, 0, ~0ull, &p))
+	if (bcnt)
+		bcnt++;
+	else if (*i + 1 < argc && argv[*i + 1][0] != '-' && argv[*i + 1][0] != '!')
+		bcnt = argv[++*i];
+	if (!bcnt)
+		return ipt_fail(env, IPT_ERR_PARAM, "-c requires packet and byte counter");
+	if (!ipt_scan_counter(val, &p))
 		return ipt_fail(env, IPT_ERR_PARAM, "-c packet counter not numeric");
-	if (xt_parse_uint(argv[++*i], 0, ~0ull, &b))
+	if (!ipt_scan_counter(bcnt, &b))
 		return ipt_fail(env, IPT_ERR_PARAM, "-c byte counter not numeric");
 	c->counters = true;
 	c->pcnt = p;
@@ -708,11 +738,11 @@ static int ipt_rule_option(struct ipt_env *env, struct ipt_cmd *c, char l, const
 	case 'i':
 		if (invert)
 			c->rule->ip.invflags |= XT_INV_VIA_IN;
-		return ipt_set_iface(env, c->rule->ip.iniface, val);
+		return ipt_set_iface(env, c->rule->ip.iniface, val, invert);
 	case 'o':
 		if (invert)
 			c->rule->ip.invflags |= XT_INV_VIA_OUT;
-		return ipt_set_iface(env, c->rule->ip.outiface, val);
+		return ipt_set_iface(env, c->rule->ip.outiface, val, invert);
 	case 'p':
 		return ipt_set_proto(env, c, val, invert);
 	case 'j':
@@ -941,10 +971,15 @@ static int ipt_rule_finish(struct ipt_env *env, struct ipt_cmd *c, const struct 
 	for (i = 0; i < r->nmatches && !rc; i++) {
 		const struct xt_match_ops *m = r->matches[i].ops;
 
-		if (m->check)
+		if (m->kmod && !xt_kmod_loaded(env->ctx->net, m->kmod))
+			rc = -ENOENT;   /* no such match in the kernel */
+		else if (m->check)
 			rc = m->check(r->matches[i].data, &ps);
 	}
-	if (!rc && r->verdict == XT_RV_TARGET && r->target->check)
+	if (!rc && r->verdict == XT_RV_TARGET && r->target->kmod &&
+	    !xt_kmod_loaded(env->ctx->net, r->target->kmod))
+		rc = -ENOENT;
+	else if (!rc && r->verdict == XT_RV_TARGET && r->target->check)
 		rc = r->target->check(r->tdata, &ps);
 	if (rc && !err.len) {
 		/* A checkentry refusal without a message is the kernel's errno, seen

@@ -129,14 +129,19 @@ bool nat_seq_adjust(struct pkt *p, struct ct_conn *c, enum ct_info ci, uint32_t 
 struct xt_action;
 struct xt_parse;
 
+/* What iptables 1.8.9 makes of a "/base" port (shifted port map) per target: DNAT
+ * (revision 2) keeps it; SNAT and MASQUERADE keep the flag and lose the value (it
+ * prints back as "/0"); REDIRECT refuses it. */
+enum nat_xt_base { NAT_XT_BASE_KEPT, NAT_XT_BASE_LOST, NAT_XT_BASE_REFUSED };
+
 /*
  * libxt_NAT's parse_to(): "[addr[-addr]][:port[-port[/base]]]" (IPv6: the
- * addresses in brackets when a port follows).  ext names the target in messages.
- * 0 or -1 after xt_parse_error().
+ * addresses in brackets when a port follows).  0 or -1 after xt_parse_error().
  */
-int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps, bool offset_ok);
-/* "--to-ports port[-port]" of MASQUERADE/REDIRECT: 0 or -1 after the message. */
-int nat_xt_parse_ports(struct nat_range *r, const char *arg, const char *ext,
+int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps,
+		    enum nat_xt_base base_mode);
+/* "--to-ports port[-port[/base]]" of MASQUERADE/REDIRECT: 0 or -1 after the message. */
+int nat_xt_parse_ports(struct nat_range *r, const char *arg, enum nat_xt_base base_mode,
 		       struct xt_parse *ps);
 /* Whether the rule's -p allows a port specification (TCP, UDP, SCTP, DCCP, ICMP). */
 bool nat_xt_portok(const struct xt_parse *ps);

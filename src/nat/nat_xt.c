@@ -22,46 +22,77 @@ bool nat_xt_portok(const struct xt_parse *ps)
 	return p == 6 || p == 17 || p == 132 || p == 33 || p == 1 || p == 58;
 }
 
-static int parse_port(const char *s, char **end)
+/* xtables_strtoui(s, &end, ..., min, 65535): a number (any base) at the start of s,
+ * *end after it; -1 if there is none or it is out of range. */
+static long nat_port_num(const char *s, char **end, unsigned long min)
 {
-	long v = strtol(s, end, 10);
+	const char *p = s;
+	unsigned long v;
 
-	return v <= 0 || v > 65535 ? -1 : (int)v;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '-')
+		return -1;
+	v = strtoul(s, end, 0);
+	return *end == s || v < min || v > 65535 ? -1 : (long)v;
 }
 
-/* The port part after ':' ("p", "p-q", "p-q/base"). */
-static int parse_port_part(struct nat_range *r, char *s, struct xt_parse *ps, bool offset_ok)
+/* A port number or, alone, a service name (xtables_service_to_port(s, NULL)): iptables
+ * tries the number first and takes a name only for the whole word. */
+static long nat_port_or_service(const char *s, char **end, unsigned long min)
 {
-	char *end, *dash, *slash;
-	int lo, hi;
+	long v = nat_port_num(s, end, min);
+	uint16_t port;
 
-	if (strchr(s, ':'))
-		return xt_parse_error(ps, "Invalid port:port syntax - use dash");
-	slash = strchr(s, '/');
-	if (slash && offset_ok) {
-		int base = parse_port(slash + 1, &end);
+	if (v >= 0)
+		return v;
+	if (s[0] >= '0' && s[0] <= '9')
+		return -1;      /* a number out of range, not a name */
+	if (xt_parse_port(s, NULL, &port))
+		return -1;
+	*end = (char *)s + strlen(s);
+	return port;
+}
 
-		if (base < 0 || *end)
-			return xt_parse_error(ps, "Port `%s' not valid", slash + 1);
-		r->base_proto = (uint16_t)base;
-		r->flags |= NAT_RANGE_PROTO_OFFSET;
-		*slash = '\0';
-	}
-	lo = parse_port(s, &end);
+/* The port part after ':' ("p", "p-q", "p-q/base"), as parse_ports() of 1.8.9's
+ * libxt_NAT.c, which SNAT, DNAT, MASQUERADE and REDIRECT share: a service name for
+ * the first port and the base, numbers in a range, text after the base ignored. */
+static int parse_port_part(struct nat_range *r, char *s, struct xt_parse *ps,
+			   enum nat_xt_base base_mode)
+{
+	char *end;
+	long lo, hi, base;
+
+	lo = nat_port_or_service(s, &end, 0);
 	if (lo < 0)
 		return xt_parse_error(ps, "Port `%s' not valid", s);
-	hi = lo;
-	dash = strchr(s, '-');
-	if (dash) {
-		hi = parse_port(dash + 1, &end);
-		if (hi < 0)
-			return xt_parse_error(ps, "Port `%s' not valid", dash + 1);
-		if (hi < lo)
-			return xt_parse_error(ps, "Port range `%s' funky", dash + 1);
-	}
 	r->flags |= NAT_RANGE_PROTO_SPECIFIED;
-	r->min_proto = (uint16_t)lo;
+	r->min_proto = r->max_proto = (uint16_t)lo;
+	if (*end == ':')
+		return xt_parse_error(ps, "Invalid port:port syntax - use dash");
+	if (*end == '\0')
+		return 0;
+	if (*end != '-')
+		return xt_parse_error(ps, "Garbage after port value: `%s'", end);
+	s = end + 1;
+	hi = nat_port_num(s, &end, 0);
+	if (hi < 0)
+		return xt_parse_error(ps, "Port `%s' not valid", s);
+	if (hi < lo)
+		return xt_parse_error(ps, "Port range `%s' funky", s);
 	r->max_proto = (uint16_t)hi;
+	if (*end == '\0')
+		return 0;
+	if (*end != '/')
+		return xt_parse_error(ps, "Garbage after port range: `%s'", end);
+	s = end + 1;
+	base = nat_port_or_service(s, &end, 1);
+	if (base < 0)
+		return xt_parse_error(ps, "Port `%s' not valid", s);
+	if (base_mode == NAT_XT_BASE_REFUSED)
+		return xt_parse_error(ps, "Shifted portmap ranges not supported with this kernel");
+	r->flags |= NAT_RANGE_PROTO_OFFSET;
+	r->base_proto = base_mode == NAT_XT_BASE_KEPT ? (uint16_t)base : 0;
 	return 0;
 }
 
@@ -82,7 +113,8 @@ static int parse_addrs(struct nat_range *r, char *s, bool v6, struct xt_parse *p
 	return 0;
 }
 
-int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps, bool offset_ok)
+int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps,
+		    enum nat_xt_base base_mode)
 {
 	bool v6 = ps->family == XT_FAMILY_V6;
 	char buf[160], *addr = buf, *port = NULL;
@@ -114,7 +146,7 @@ int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps, b
 	if (port) {
 		if (!nat_xt_portok(ps))
 			return xt_parse_error(ps, "Need TCP, UDP, SCTP or DCCP with port specification");
-		if (parse_port_part(r, port, ps, offset_ok))
+		if (parse_port_part(r, port, ps, base_mode))
 			return -1;
 	}
 	if (!*addr)
@@ -122,33 +154,17 @@ int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps, b
 	return parse_addrs(r, addr, v6, ps);
 }
 
-int nat_xt_parse_ports(struct nat_range *r, const char *arg, const char *ext,
+int nat_xt_parse_ports(struct nat_range *r, const char *arg, enum nat_xt_base base_mode,
 		       struct xt_parse *ps)
 {
-	char *end;
-	unsigned long lo, hi;
+	char buf[64];
 
 	if (!nat_xt_portok(ps))
 		return xt_parse_error(ps, "Need TCP, UDP, SCTP or DCCP with port specification");
-	lo = strtoul(arg, &end, 0);
-	if (end == arg || lo > 65535)
-		goto bad;
-	hi = lo;
-	if (*end == '-') {
-		const char *s = end + 1;
-
-		hi = strtoul(s, &end, 0);
-		if (end == s || *end || hi > 65535 || hi < lo)
-			goto bad;
-	} else if (*end) {
-		goto bad;
-	}
-	r->flags |= NAT_RANGE_PROTO_SPECIFIED;
-	r->min_proto = (uint16_t)lo;
-	r->max_proto = (uint16_t)hi;
-	return 0;
-bad:
-	return xt_parse_error(ps, "%s: Bad value for \"--to-ports\" option: \"%s\"", ext, arg);
+	if (strlen(arg) >= sizeof(buf))
+		return xt_parse_error(ps, "Port `%s' not valid", arg);
+	strcpy(buf, arg);
+	return parse_port_part(r, buf, ps, base_mode);
 }
 
 void nat_xt_put_range(const struct nat_range *r, bool v6, struct strbuf *out)

@@ -170,6 +170,13 @@ void xt_rule_replace(struct xt_table *t, unsigned int chain, unsigned int pos,
 		     struct xt_rule *r);
 
 /* Protocol names as iptables prints/parses them (/etc/protocols, then its own list). */
+/* Optional extension modules of the emulated kernel (xt_kmod.c): is kmod (e.g.
+ * "xt_ipvs") there (true for every module not optional), and `modprobe kmod`
+ * (0, or -ENOENT for a module the kernel does not know). */
+bool xt_kmod_loaded(struct usnf_net *net, const char *kmod);
+int xt_kmod_load(struct usnf_net *net, const char *kmod);
+uint32_t *xt_net_kmods(struct usnf_net *net);           /* NULL before xt is set up */
+
 const char *xt_proto_name(uint8_t num);                 /* NULL if unnamed */
 int xt_proto_parse(const char *s, uint8_t *out);        /* 0 or -ENOENT */
 /* Service name of a port for -L without -n, NULL if none. */

@@ -134,6 +134,9 @@ struct xt_match_ops {
 	unsigned int hooks;
 	const char *table;
 	uint16_t proto;
+	/* The kernel module providing it when the emulated kernel lacks it until
+	 * `modprobe` (xt_kmod.c); NULL: built in. */
+	const char *kmod;
 
 	void (*init)(void *data);
 	/* One option; returns 0 or -1 after xt_parse_error(). */
@@ -166,6 +169,10 @@ struct xt_match_ops {
 	 * copies into `into` the fields `from` specifies. */
 	bool (*nft_native)(const void *data);
 	void (*nft_fold)(void *into, const void *from);
+	/* Optional: true when iptables-nft emitted no expression at all for this
+	 * native match (tcp/udp `! --sport :`: add_nft_tcpudp() skips a full range,
+	 * inverted or not), so the rule reads back without it. */
+	bool (*nft_void)(const void *data);
 };
 
 struct xt_target_ops {
@@ -178,6 +185,7 @@ struct xt_target_ops {
 	unsigned int hooks;
 	const char *table;
 	uint16_t proto;
+	const char *kmod;               /* as in struct xt_match_ops */
 
 	void (*init)(void *data);
 	int (*parse)(void *data, int id, const char *arg, bool invert, struct xt_parse *ps);

@@ -21,7 +21,13 @@ struct xt_net {
 	struct xt_slot slots[XT_FAMILY_COUNT][XT_TABLE_COUNT];
 	uint64_t gen;
 	struct xt_extobj *extstate;     /* xt_extstate.c: extensions' named objects */
+	uint32_t kmods;                 /* xt_kmod.c: optional modules loaded */
 };
+
+uint32_t *xt_net_kmods(struct usnf_net *net)
+{
+	return net->xt ? &net->xt->kmods : NULL;
+}
 
 /* The head of the extensions' named objects (xt_extstate.c). */
 struct xt_extobj **xt_net_extstate(struct usnf_net *net);
@@ -235,6 +241,26 @@ static int xt_view_fold_slot(const struct xt_rule_view *v, const bool *native,
 	return -1;
 }
 
+/* Drop the native matches that, folded, still emit nothing (xt_match_ops.nft_void). */
+static void xt_view_drop_void(struct xt_rule_view *v)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < v->n; i++) {
+		const struct xt_match_ops *o = v->m[i].ops;
+
+		if (o->nft_void && o->nft_void(v->m[i].data)) {
+			free(v->own[i]);
+			continue;
+		}
+		v->m[n] = v->m[i];
+		v->own[n++] = v->own[i];
+	}
+	for (i = n; i < v->n; i++)
+		v->own[i] = NULL;
+	v->n = n;
+}
+
 int xt_rule_view_get(const struct xt_rule *r, struct xt_rule_view *v)
 {
 	size_t cap = r->nmatches ? r->nmatches : 1;
@@ -270,6 +296,7 @@ int xt_rule_view_get(const struct xt_rule *r, struct xt_rule_view *v)
 		}
 		m->ops->nft_fold(v->own[j], m->data);
 	}
+	xt_view_drop_void(v);
 out:
 	free(native);
 	if (rc)

@@ -143,6 +143,7 @@ static unsigned int led_target(struct pkt *pkt, void *data, struct xt_action *pa
 const struct xt_target_ops xt_target_led = {
 	.name = "LED",
 	.family = XT_EXT_ANY,
+	.kmod = "xt_LED",
 	.size = sizeof(struct led_info),
 	.usersize = offsetof(struct led_info, xflags),
 	.opts = led_opts,

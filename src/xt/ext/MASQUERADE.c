@@ -24,7 +24,7 @@ static int masq_parse(void *data, int id, const char *arg, bool invert, struct x
 
 	switch (id) {
 	case O_TO_PORTS:
-		return nat_xt_parse_ports(&t->r, arg, "MASQUERADE", ps);
+		return nat_xt_parse_ports(&t->r, arg, NAT_XT_BASE_LOST, ps);
 	case O_RANDOM:
 		t->r.flags |= NAT_RANGE_PROTO_RANDOM;
 		return 0;
@@ -52,6 +52,8 @@ static void masq_put(const struct nat_range *r, bool save, struct strbuf *out)
 		sb_addf(out, save ? " --to-ports %u" : " masq ports: %u", r->min_proto);
 		if (r->max_proto != r->min_proto)
 			sb_addf(out, "-%u", r->max_proto);
+		if (r->flags & NAT_RANGE_PROTO_OFFSET)
+			sb_addf(out, "/%u", r->base_proto);
 	}
 	if (r->flags & NAT_RANGE_PROTO_RANDOM)
 		sb_add(out, save ? " --random" : " random");

@@ -30,7 +30,7 @@ static int nat_tg_parse(struct nat_tg *t, int id, const char *arg, struct xt_par
 {
 	switch (id) {
 	case O_TO:
-		if (nat_xt_parse_to(&t->r, arg, ps, dnat))
+		if (nat_xt_parse_to(&t->r, arg, ps, dnat ? NAT_XT_BASE_KEPT : NAT_XT_BASE_LOST))
 			return -1;
 		break;
 	case O_RANDOM:

@@ -23,7 +23,7 @@ static int redir_parse(void *data, int id, const char *arg, bool invert, struct 
 
 	switch (id) {
 	case O_TO_PORTS:
-		return nat_xt_parse_ports(&t->r, arg, "REDIRECT", ps);
+		return nat_xt_parse_ports(&t->r, arg, NAT_XT_BASE_REFUSED, ps);
 	case O_RANDOM:
 		t->r.flags |= NAT_RANGE_PROTO_RANDOM;
 		return 0;

@@ -61,7 +61,8 @@ static int connbytes_parse(void *data, int id, const char *arg, bool invert,
 		colon = strchr(buf, ':');
 		if (colon)
 			*colon++ = '\0';
-		if (parse_u64(buf, &c->from))
+		c->from = 0;    /* xtables' range parser: ":1000" starts at 0 */
+		if (buf[0] && parse_u64(buf, &c->from))
 			goto bad;
 		c->to = UINT64_MAX;
 		if (colon && *colon && parse_u64(colon, &c->to))

@@ -178,11 +178,13 @@ static int port_range(struct xt_parse *ps, const char *opt, const char *arg, uin
 	colon = strchr(buf, ':');
 	if (colon)
 		*colon = '\0';
-	/* iptables stores the number in 16 bits: 99999 becomes 34463. */
-	if (xt_parse_uint(buf, 0, 0xffffffffull, &lo))
+	/* iptables stores the number in 16 bits: 99999 becomes 34463.  An empty
+	 * bound of a range is open: ":4" is 0:4, "4:" is 4:65535. */
+	lo = 0;
+	if ((buf[0] || !colon) && xt_parse_uint(buf, 0, 0xffffffffull, &lo))
 		return xt_parse_error(ps, "conntrack: bad value for option \"--%s\", or out of range (0-65535).", opt);
-	hi = lo;
-	if (colon && xt_parse_uint(colon + 1, 0, 0xffffffffull, &hi))
+	hi = colon ? 65535 : lo;
+	if (colon && colon[1] && xt_parse_uint(colon + 1, 0, 0xffffffffull, &hi))
 		return xt_parse_error(ps, "conntrack: bad value for option \"--%s\", or out of range (0-65535).", opt);
 	r[0] = (uint16_t)lo;
 	r[1] = (uint16_t)hi;

@@ -372,6 +372,14 @@ void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, b
 }
 
 /* save_ports() of libxt_tcp/libxt_udp: " --dport 22", " ! --sport 1:1023"; nothing for any. */
+bool xt_nft_drop_full_range(const uint16_t *pts, uint8_t *invflags, uint8_t bit)
+{
+	if (pts[0] != 0 || pts[1] != 0xffff || !(*invflags & bit))
+		return false;
+	*invflags &= (uint8_t)~bit;
+	return true;
+}
+
 void xt_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
 {
 	if (pts[0] == 0 && pts[1] == 0xffff && !inv)

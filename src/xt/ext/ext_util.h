@@ -105,5 +105,9 @@ uint64_t ext_now_ns(const struct xt_action *par);
 void xt_print_ports(struct strbuf *out, const char *what, const uint16_t *pts, bool inv,
 		    const char *proto, bool numeric);
 void xt_save_ports(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv);
+/* add_nft_tcpudp() of iptables-nft 1.8.9 emits no expression for a full port range,
+ * so an inverted one ("! --sport :") is not installed at all: clear its inversion
+ * bit, true if it was set. */
+bool xt_nft_drop_full_range(const uint16_t *pts, uint8_t *invflags, uint8_t bit);
 
 #endif

@@ -62,7 +62,7 @@ static int icmp_type_parse_num(const struct icmp_type_family *fam, struct icmp_t
 {
 	unsigned long long v;
 	char buf[32];
-	char *slash;
+	char *slash, *colon;
 
 	if (strlen(arg) >= sizeof(buf))
 		return xt_parse_error(ps, "Unknown %s type `%s'", fam->label, arg);
@@ -78,9 +78,16 @@ static int icmp_type_parse_num(const struct icmp_type_family *fam, struct icmp_t
 		d->code[1] = 0xFF;
 		return 0;
 	}
+	/* A code or a code range "min:max" (both given), as 1.8.9's parser takes it. */
+	colon = strchr(slash + 1, ':');
+	if (colon)
+		*colon = '\0';
 	if (xt_parse_uint(slash + 1, 0, 255, &v))
 		return xt_parse_error(ps, "Unknown %s code `%s'", fam->label, arg);
 	d->code[0] = d->code[1] = (uint8_t)v;
+	if (colon && xt_parse_uint(colon + 1, 0, 255, &v))
+		return xt_parse_error(ps, "Unknown %s code `%s'", fam->label, arg);
+	d->code[1] = (uint8_t)v;
 	return 0;
 }
 

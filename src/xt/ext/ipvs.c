@@ -273,6 +273,7 @@ static bool ipvs_match(const struct pkt *pkt, void *data, struct xt_action *par)
 const struct xt_match_ops xt_match_ipvs = {
 	.name = "ipvs",
 	.family = XT_EXT_ANY,
+	.kmod = "xt_ipvs",
 	.size = sizeof(struct ipvs_info),
 	.opts = ipvs_opts,
 	.parse = ipvs_parse,

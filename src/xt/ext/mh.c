@@ -92,7 +92,9 @@ static void mh_save(const void *data, const struct xt_rule *r, struct strbuf *ou
 {
 	const struct mh_info *m = data;
 
-	if (mh_all(m))
+	/* mh_save() of libip6t_mh.c tests the range only: "! --mh-type :" saves as
+	 * "-m mh" though the kernel still matches no type (-L shows the "!"). */
+	if (m->types[0] == 0 && m->types[1] == 0xff)
 		return;
 	if (m->invflags & MH_INV_TYPE)
 		sb_add(out, " !");

@@ -23,6 +23,7 @@
 #define RECENT_NAME_LEN 200
 #define RECENT_LIST_TOT 100u    /* module parameter ip_list_tot */
 #define RECENT_PKT_LIST_TOT 20u /* module parameter ip_pkt_list_tot */
+#define RECENT_MAX_NSTAMPS 65536u /* XT_RECENT_MAX_NSTAMPS: recent_mt_check() refuses more */
 #define RECENT_HZ 1000u         /* jiffies as the stack counts them (STACK_HZ) */
 
 enum { O_SET = 0, O_RCHECK, O_UPDATE, O_REMOVE, O_SECONDS, O_REAP, O_HITCOUNT, O_RTTL,
@@ -192,10 +193,10 @@ static int recent_check(const void *data, struct xt_parse *ps)
 		return -EINVAL;
 	if (ri->name[0] == '\0')
 		return -EINVAL;
+	if (ri->hit_count >= RECENT_MAX_NSTAMPS)
+		return -EINVAL;
 	mask = recent_roundup_pow2(ri->hit_count > RECENT_PKT_LIST_TOT ? ri->hit_count
 								   : RECENT_PKT_LIST_TOT) - 1;
-	if (mask > 0xffff)
-		return -ENOMEM;         /* more stamps than an entry can count */
 	t = xt_extstate_get(ps->net, "recent", ri->name, sizeof(*t), recent_table_fini, &created);
 	if (!t)
 		return -ENOMEM;

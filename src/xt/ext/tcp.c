@@ -19,6 +19,7 @@ struct tcp_data {
 	uint8_t flg_mask, flg_cmp;
 	uint8_t invflags;
 	uint8_t seen;           /* parse-time only, zeroed before the rule is stored */
+	bool nft_void;          /* native, yet every condition was dropped (tcp_nft_void) */
 };
 
 static const struct xt_opt tcp_opts[] = {
@@ -147,11 +148,22 @@ static int tcp_parse(void *data, int id, const char *arg, bool invert, struct xt
 	return 0;
 }
 
+static bool tcp_sport_set(const struct tcp_data *d);
+static bool tcp_dport_set(const struct tcp_data *d);
+static bool tcp_flags_set(const struct tcp_data *d);
+
 static int tcp_final_check(void *data, struct xt_parse *ps)
 {
 	struct tcp_data *d = data;
+	bool dropped;
 
+	(void)ps;
 	d->seen = 0;    /* keep rule comparison (-D/-C) independent of option order */
+	if (d->option)
+		return 0;       /* not native: the kernel's xt_tcp gets the ranges as given */
+	dropped = xt_nft_drop_full_range(d->spts, &d->invflags, TCP_INV_SRCPT);
+	dropped |= xt_nft_drop_full_range(d->dpts, &d->invflags, TCP_INV_DSTPT);
+	d->nft_void = dropped && !tcp_sport_set(d) && !tcp_dport_set(d) && !tcp_flags_set(d);
 	return 0;
 }
 
@@ -181,7 +193,15 @@ static bool tcp_nft_native(const void *data)
 {
 	const struct tcp_data *d = data;
 
-	return d->option == 0 && (tcp_sport_set(d) || tcp_dport_set(d) || tcp_flags_set(d));
+	return d->option == 0 &&
+	       (d->nft_void || tcp_sport_set(d) || tcp_dport_set(d) || tcp_flags_set(d));
+}
+
+static bool tcp_nft_void(const void *data)
+{
+	const struct tcp_data *d = data;
+
+	return d->nft_void && !tcp_sport_set(d) && !tcp_dport_set(d) && !tcp_flags_set(d);
 }
 
 /* Reading the rule back, each field a later native tcp match sets overwrites the first's;
@@ -371,4 +391,5 @@ const struct xt_match_ops xt_match_tcp = {
 	.l4_ports = tcp_l4_ports,
 	.nft_native = tcp_nft_native,
 	.nft_fold = tcp_nft_fold,
+	.nft_void = tcp_nft_void,
 };

@@ -13,6 +13,7 @@ enum { O_SPORT = 1, O_DPORT };
 struct udp_data {
 	uint16_t spts[2], dpts[2];
 	uint8_t invflags;
+	bool nft_void;          /* native, yet every condition was dropped (udp_nft_void) */
 };
 
 static const struct xt_opt udp_opts[] = {
@@ -73,7 +74,28 @@ static bool udp_dport_set(const struct udp_data *d)
 /* add_nft_udp(): nft payload expressions when a port is given. */
 static bool udp_nft_native(const void *data)
 {
-	return udp_sport_set(data) || udp_dport_set(data);
+	const struct udp_data *d = data;
+
+	return d->nft_void || udp_sport_set(d) || udp_dport_set(d);
+}
+
+static bool udp_nft_void(const void *data)
+{
+	const struct udp_data *d = data;
+
+	return d->nft_void && !udp_sport_set(d) && !udp_dport_set(d);
+}
+
+static int udp_final_check(void *data, struct xt_parse *ps)
+{
+	struct udp_data *d = data;
+	bool dropped;
+
+	(void)ps;
+	dropped = xt_nft_drop_full_range(d->spts, &d->invflags, UDP_INV_SRCPT);
+	dropped |= xt_nft_drop_full_range(d->dpts, &d->invflags, UDP_INV_DSTPT);
+	d->nft_void = dropped && !udp_sport_set(d) && !udp_dport_set(d);
+	return 0;
 }
 
 /* As tcp_nft_fold(): a later native udp match's ports overwrite the first's. */
@@ -160,6 +182,7 @@ const struct xt_match_ops xt_match_udp = {
 	.opts = udp_opts,
 	.init = udp_init,
 	.parse = udp_parse,
+	.final_check = udp_final_check,
 	.check = udp_check,
 	.save = udp_save,
 	.print = udp_print,
@@ -167,4 +190,5 @@ const struct xt_match_ops xt_match_udp = {
 	.l4_ports = udp_l4_ports,
 	.nft_native = udp_nft_native,
 	.nft_fold = udp_nft_fold,
+	.nft_void = udp_nft_void,
 };
