@@ -149,10 +149,14 @@ static void ip_link_print(struct cli_ctx *c, const struct usnf_iface *f, bool mo
 {
 	const char *state = !f->up ? "DOWN" : f->loopback ? "UNKNOWN" : "UP";
 
-	sb_addf(&c->out, "%d: %s: <%s%s> mtu %u qdisc %s state %s %sgroup default qlen 1000\n",
+	char group[16] = "default";
+
+	if (f->group)
+		snprintf(group, sizeof(group), "%u", f->group);
+	sb_addf(&c->out, "%d: %s: <%s%s> mtu %u qdisc %s state %s %sgroup %s qlen 1000\n",
 		f->ifindex, f->name, f->loopback ? "LOOPBACK" : "BROADCAST,MULTICAST",
 		f->up ? ",UP,LOWER_UP" : "", f->mtu, f->up ? "noqueue" : "noop", state,
-		mode ? "mode DEFAULT " : "");
+		mode ? "mode DEFAULT " : "", group);
 	if (!lladdr)
 		return;
 	if (f->loopback)
@@ -538,9 +542,9 @@ static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
 {
 	const char *dev = NULL;
 	int up = -1, ifindex, rc;
-	bool have_mac = false, have_mtu = false;
+	bool have_mac = false, have_mtu = false, have_group = false;
 	uint8_t mac[6];
-	uint32_t mtu = 0;
+	uint32_t mtu = 0, group = 0;
 
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "up")) {
@@ -556,6 +560,12 @@ static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
 				return ip_err(c, 255, "Error: argument \"%s\" is wrong: Invalid \"mtu\" value",
 					      argv[i]);
 			have_mtu = true;
+		} else if (!strcmp(argv[i], "group") && i + 1 < argc) {
+			/* rtnl_group_a2n(): "default" (the stock /etc/iproute2/group) or a number */
+			if (strcmp(argv[++i], "default") && ip_u32_parse(argv[i], &group))
+				return ip_err(c, 255, "Error: argument \"%s\" is wrong: Invalid \"group\" value",
+					      argv[i]);
+			have_group = true;
 		} else if (!strcmp(argv[i], "dev") && i + 1 < argc) {
 			dev = argv[++i];
 		} else if (!dev) {
@@ -580,6 +590,8 @@ static int ip_link_set(struct cli_ctx *c, int argc, char **argv)
 		route_iface_set_mac(c->net, ifindex, mac);
 	if (have_mtu)
 		route_iface_set_mtu(c->net, ifindex, mtu);
+	if (have_group)
+		ifc->group = group;
 	if (up >= 0)
 		route_iface_set_up(c->net, ifindex, up == 1);
 	return 0;

@@ -80,6 +80,7 @@ struct usnf_iface {
 	char name[16];
 	uint8_t mac[6];
 	uint32_t mtu;
+	uint32_t group;         /* `ip link set DEV group N`: 0 ("default") unless set */
 	bool up;
 	bool loopback;
 	int conf4[CONF4_MAX];

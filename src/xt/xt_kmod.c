@@ -14,7 +14,7 @@
 #include "xt/xt.h"
 
 /* The optional modules; bit i of xt_net.kmods is optional_kmods[i]. */
-static const char *const optional_kmods[] = { "xt_ipvs", "xt_LED" };
+static const char *const optional_kmods[] = { "xt_ipvs", "xt_LED", "ipt_CLUSTERIP" };
 
 /* Modules the emulated kernel has built in: `modprobe` of them does nothing. */
 static const char *const builtin_prefixes[] = {

@@ -1,9 +1,10 @@
 /*
  * CLUSTERIP: share one IPv4 address among cluster nodes by a hash of the source
  * (ipt_CLUSTERIP.c, libipt_CLUSTERIP.c; IPv4 only).  iptables 1.8.9 parses and
- * prints it, but the kernel's clusterip_tg_check() refuses it from nft_compat
- * with EOPNOTSUPP (and kernels since 6.3 have no such target): usnf emulates
- * iptables-nft, so check() refuses it the same way.  The target itself is what
+ * prints it, but kernels since 6.3 have no such target (the reference kernel:
+ * "missing kernel module?", ENOENT; see xt/xt_kmod.c) and older ones refuse it
+ * from nft_compat in clusterip_tg_check() with EOPNOTSUPP, as check() does after
+ * `modprobe ipt_CLUSTERIP`.  The target itself is what
  * clusterip_tg() does, for a rule built without that front end (unit tests).
  */
 #include <stdio.h>
@@ -266,6 +267,7 @@ static unsigned int cip_target(struct pkt *pkt, void *data, struct xt_action *pa
 
 const struct xt_target_ops xt_target_clusterip = {
 	.name = "CLUSTERIP",
+	.kmod = "ipt_CLUSTERIP",        /* gone from kernels since 6.3 */
 	.family = XT_EXT_V4,
 	.size = sizeof(struct cip_info),
 	.usersize = offsetof(struct cip_info, xflags),
