@@ -118,6 +118,10 @@ struct xt_l4_ports {
 	bool sinv, dinv;                /* the port must lie outside the range */
 };
 
+/* Reports one named object (xt_extstate.c) a rule holds: kind and name as given to
+ * xt_extstate_get(). */
+typedef void (*xt_extref_fn)(void *ctx, const char *kind, const char *name);
+
 struct xt_match_ops {
 	const char *name;               /* "tcp", "multiport", ... */
 	uint8_t revision;
@@ -157,6 +161,10 @@ struct xt_match_ops {
 	/* Evaluate; data is mutable for stateful matches (limit, quota, statistic). */
 	bool (*match)(const struct pkt *pkt, void *data, struct xt_action *par);
 	void (*destroy)(void *data);
+	/* Optional: report every named object the rule holds (recent's list,
+	 * hashlimit's table...), so that the objects no rule holds any more are freed
+	 * after a commit as the kernel frees them with their last rule. */
+	void (*extrefs)(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx);
 	/* Optional, for the rule classifier (xt_cls.c): in a rule whose -p is l4proto
 	 * (not inverted), when the match can only match packets whose ports lie in
 	 * these ranges, fill *p and return true (other conditions may remain: the
@@ -197,6 +205,7 @@ struct xt_target_ops {
 	/* Returns USNF_ACCEPT/DROP/STOLEN/QUEUE, XT_CONTINUE or XT_RETURN. */
 	unsigned int (*target)(struct pkt *pkt, void *data, struct xt_action *par);
 	void (*destroy)(void *data);
+	void (*extrefs)(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx);
 };
 
 /* The bytes of an extension's data that identify a rule (usersize or size). */

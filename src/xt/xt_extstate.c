@@ -12,6 +12,8 @@ struct xt_extobj {
 	const char *kind;               /* a string literal of the extension */
 	char *name;
 	void (*fini)(void *obj);
+	bool pinned;                    /* outlives its rules (xt_extstate_pin) */
+	bool marked;                    /* a published rule holds it (collection) */
 	max_align_t data[];
 };
 
@@ -82,6 +84,54 @@ int xt_extstate_del(struct usnf_net *net, const char *kind, const char *name)
 	*pp = o->next;
 	xt_extobj_free(o);
 	return 0;
+}
+
+int xt_extstate_pin(struct usnf_net *net, const char *kind, const char *name)
+{
+	struct xt_extobj **pp = xt_extstate_slot(net, kind, name);
+
+	if (!pp || !*pp)
+		return -ENOENT;
+	(*pp)->pinned = true;
+	return 0;
+}
+
+bool xt_extstate_empty(struct usnf_net *net)
+{
+	struct xt_extobj **pp = xt_net_extstate(net);
+
+	return !pp || !*pp;
+}
+
+void xt_extstate_unmark(struct usnf_net *net)
+{
+	struct xt_extobj **pp = xt_net_extstate(net), *o;
+
+	for (o = pp ? *pp : NULL; o; o = o->next)
+		o->marked = false;
+}
+
+void xt_extstate_mark(void *net, const char *kind, const char *name)
+{
+	struct xt_extobj **pp = xt_extstate_slot(net, kind, name);
+
+	if (pp && *pp)
+		(*pp)->marked = true;
+}
+
+void xt_extstate_sweep(struct usnf_net *net)
+{
+	struct xt_extobj **pp = xt_net_extstate(net), *o;
+
+	while (pp && *pp) {
+		o = *pp;
+		if (o->pinned || o->marked) {
+			pp = &o->next;
+			continue;
+		}
+		*pp = o->next;
+		xt_extobj_free(o);
+	}
 }
 
 void xt_extstate_exit(struct usnf_net *net)

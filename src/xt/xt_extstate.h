@@ -2,8 +2,11 @@
  * xt_extstate: per-instance named objects that extensions share across rules
  * (xt_recent's and xt_hashlimit's tables, nfacct's accounting objects), as the
  * kernel keeps them per network namespace (net_generic()).  Objects are made in
- * a rule's check (control path), never per packet, and live until the instance
- * is destroyed.
+ * a rule's check (control path), never per packet.  As the kernel frees them with
+ * the last rule that holds them, every commit of a table ends with a collection
+ * (xt_table_commit() -> xt_extstate_gc()): an object no published rule reports
+ * through its extension's extrefs() is freed, unless pinned (nfacct objects, which
+ * `nfacct add` makes and `nfacct del` removes).
  */
 #ifndef USNF_XT_EXTSTATE_H
 #define USNF_XT_EXTSTATE_H
@@ -21,6 +24,13 @@ void *xt_extstate_find(struct usnf_net *net, const char *kind, const char *name)
  */
 void *xt_extstate_get(struct usnf_net *net, const char *kind, const char *name, size_t size,
 		      void (*fini)(void *obj), bool *created);
+/* Keep the object whatever the rules (nfacct add); 0 or -ENOENT. */
+int xt_extstate_pin(struct usnf_net *net, const char *kind, const char *name);
+/* Collection: clear every mark, mark what a rule reports, free the unmarked. */
+void xt_extstate_unmark(struct usnf_net *net);
+void xt_extstate_mark(void *net, const char *kind, const char *name);   /* an xt_extref_fn */
+void xt_extstate_sweep(struct usnf_net *net);
+bool xt_extstate_empty(struct usnf_net *net);
 /* Drop one object now (nfacct del); 0 or -ENOENT. */
 int xt_extstate_del(struct usnf_net *net, const char *kind, const char *name);
 /* Free everything (xt_net_exit). */

@@ -816,6 +816,37 @@ static int xt_slot_register(struct usnf_net *net, struct xt_slot *s, enum xt_fam
 	return rc;
 }
 
+static void xt_rule_extrefs(const struct xt_rule *r, struct usnf_net *net)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nmatches; i++)
+		if (r->matches[i].ops->extrefs)
+			r->matches[i].ops->extrefs(r->matches[i].data, r->family,
+						   xt_extstate_mark, net);
+	if (r->target && r->target->extrefs)
+		r->target->extrefs(r->tdata, r->family, xt_extstate_mark, net);
+}
+
+/* Free the extensions' named objects that no published rule holds any more. */
+static void xt_extstate_gc(struct usnf_net *net)
+{
+	unsigned int f, id, c, i;
+
+	if (xt_extstate_empty(net))
+		return;
+	xt_extstate_unmark(net);
+	for (f = 0; f < XT_FAMILY_COUNT; f++)
+		for (id = 0; id < XT_TABLE_COUNT; id++) {
+			const struct xt_table *t = net->xt->slots[f][id].cur;
+
+			for (c = 0; t && c < t->nchains; c++)
+				for (i = 0; i < t->chains[c].nrules; i++)
+					xt_rule_extrefs(t->chains[c].rules[i], net);
+		}
+	xt_extstate_sweep(net);
+}
+
 int xt_table_commit(struct usnf_net *net, struct xt_table *t, struct strbuf *err)
 {
 	struct xt_slot *s = &net->xt->slots[t->family][t->id];
@@ -834,5 +865,6 @@ int xt_table_commit(struct usnf_net *net, struct xt_table *t, struct strbuf *err
 		t->created = t->gen;
 	s->cur = t;
 	xt_table_free(old);
+	xt_extstate_gc(net);
 	return 0;
 }

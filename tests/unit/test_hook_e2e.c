@@ -98,9 +98,7 @@ static uint32_t udp_frame(uint8_t *f, uint16_t dport)
 	return 46;
 }
 
-static void test_discard_hook_on_router(void **state)
-{
-	static const char *const setup[] = {
+static const char *const router_setup[] = {
 		"sysctl -w net.ipv4.ip_forward=1",
 		"ip link set eth0 address 02:00:00:00:00:01 up",
 		"ip link set eth1 address 02:00:00:00:01:01 up",
@@ -109,7 +107,22 @@ static void test_discard_hook_on_router(void **state)
 		"ip neigh add 10.0.1.2 lladdr 02:00:00:00:01:02 dev eth1",
 		"ip route add 192.168.0.0/16 via 10.0.1.2",
 		NULL,
-	};
+};
+
+static struct usnf_net *router_new(int *eth0, int *eth1)
+{
+	struct usnf_net *net;
+
+	assert_int_equal(usnf_net_create(&net), 0);
+	assert_int_equal(usnf_iface_add(net, "eth0", eth0), 0);
+	assert_int_equal(usnf_iface_add(net, "eth1", eth1), 0);
+	for (int i = 0; router_setup[i]; i++)
+		assert_int_equal(run(net, router_setup[i]), 0);
+	return net;
+}
+
+static void test_discard_hook_on_router(void **state)
+{
 	struct discard_counter cnt = { 0 };
 	struct usnf_hook_ops ops = { .hook = discard_hook, .priv = &cnt, .pf = USNF_NFPROTO_IPV4,
 				     .hooknum = USNF_INET_PRE_ROUTING,
@@ -120,11 +133,7 @@ static void test_discard_hook_on_router(void **state)
 	uint8_t f[64];
 	uint32_t len;
 
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &eth0), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &eth1), 0);
-	for (int i = 0; setup[i]; i++)
-		assert_int_equal(run(net, setup[i]), 0);
+	net = router_new(&eth0, &eth1);
 	usnf_net_set_tx(net, tx_cb, &tx);
 	assert_int_equal(usnf_hook_register(net, &ops), 0);
 
@@ -149,10 +158,40 @@ static void test_discard_hook_on_router(void **state)
 	usnf_net_destroy(net);
 }
 
+/*
+ * A recent list lives as long as a rule names it (recent_mt_destroy()): deleting one
+ * of two rules keeps its entries, flushing the last one frees it, and a new rule
+ * starts with an empty list (checked on Linux with /proc/net/xt_recent).
+ */
+static void test_recent_list_lifetime(void **state)
+{
+	struct txlog tx = { 0 };
+	struct usnf_net *net;
+	uint8_t f[64];
+	int eth0, eth1;
+
+	net = router_new(&eth0, &eth1);
+	usnf_net_set_tx(net, tx_cb, &tx);
+	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 53 -m recent --name seen --set"), 0);
+	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck -j DROP"), 0);
+	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 53)), USNF_FATE_FORWARDED);
+	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_DROPPED);
+
+	assert_int_equal(run(net, "iptables -D FORWARD 1"), 0);
+	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_DROPPED);
+
+	assert_int_equal(run(net, "iptables -F FORWARD"), 0);
+	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck -j DROP"), 0);
+	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_FORWARDED);
+	assert_int_equal(tx.n, 2);
+	usnf_net_destroy(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_discard_hook_on_router),
+		cmocka_unit_test(test_recent_list_lifetime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

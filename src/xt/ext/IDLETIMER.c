@@ -137,6 +137,13 @@ static unsigned int idt_target(struct pkt *pkt, void *data, struct xt_action *pa
 	return XT_CONTINUE;
 }
 
+/* idletimer_tg_destroy(): the timer goes with the last rule of its label. */
+static void idt_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	(void)fam;
+	ref(ctx, "idletimer", ((const struct idt_info *)data)->label);
+}
+
 const struct xt_target_ops xt_target_idletimer = {
 	.name = "IDLETIMER",
 	.revision = 1,
@@ -150,4 +157,5 @@ const struct xt_target_ops xt_target_idletimer = {
 	.save = idt_save,
 	.print = idt_print,
 	.target = idt_target,
+	.extrefs = idt_extrefs,
 };

@@ -243,6 +243,13 @@ static unsigned int re_target(struct pkt *pkt, void *data, struct xt_action *par
 	return XT_CONTINUE;
 }
 
+/* xt_rateest_tg_destroy(): the estimator goes with its last user. */
+static void re_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	(void)fam;
+	ref(ctx, "rateest", ((const struct re_info *)data)->name);
+}
+
 const struct xt_target_ops xt_target_rateest = {
 	.name = "RATEEST",
 	.family = XT_EXT_ANY,
@@ -255,4 +262,5 @@ const struct xt_target_ops xt_target_rateest = {
 	.save = re_save,
 	.print = re_print,
 	.target = re_target,
+	.extrefs = re_extrefs,
 };

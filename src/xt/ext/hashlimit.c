@@ -811,6 +811,13 @@ hotdrop:
 	return false;
 }
 
+/* htable_put(): the table goes with the last rule of its family that names it. */
+static void hl_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	ref(ctx, fam == XT_FAMILY_V6 ? "hashlimit6" : "hashlimit",
+	    ((const struct hl_info *)data)->name);
+}
+
 const struct xt_match_ops xt_match_hashlimit4 = {
 	.name = "hashlimit",
 	.revision = 3,
@@ -825,6 +832,7 @@ const struct xt_match_ops xt_match_hashlimit4 = {
 	.save = hl_save,
 	.print = hl_print,
 	.match = hl_match,
+	.extrefs = hl_extrefs,
 };
 
 const struct xt_match_ops xt_match_hashlimit6 = {
@@ -841,4 +849,5 @@ const struct xt_match_ops xt_match_hashlimit6 = {
 	.save = hl_save,
 	.print = hl_print,
 	.match = hl_match,
+	.extrefs = hl_extrefs,
 };

@@ -32,7 +32,9 @@ int nfacct_obj_add(struct usnf_net *net, const char *name)
 		return -EINVAL;
 	if (!xt_extstate_get(net, "nfacct", name, sizeof(struct nfacct_obj), NULL, &created))
 		return -ENOMEM;
-	return created ? 0 : -EEXIST;
+	if (!created)
+		return -EEXIST;
+	return xt_extstate_pin(net, "nfacct", name);    /* made by the user, not a rule */
 }
 
 struct nfacct_obj *nfacct_obj_find(struct usnf_net *net, const char *name)

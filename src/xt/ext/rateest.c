@@ -318,6 +318,17 @@ static bool rm_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	return ret ^ !!(m->flags & RM_INVERT);
 }
 
+/* xt_rateest_mt_destroy() puts both estimators it looked up. */
+static void rm_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	const struct rm_info *m = data;
+
+	(void)fam;
+	ref(ctx, "rateest", m->name1);
+	if (m->flags & RM_REL)
+		ref(ctx, "rateest", m->name2);
+}
+
 const struct xt_match_ops xt_match_rateest = {
 	.name = "rateest",
 	.family = XT_EXT_ANY,
@@ -330,4 +341,5 @@ const struct xt_match_ops xt_match_rateest = {
 	.save = rm_save,
 	.print = rm_print,
 	.match = rm_match,
+	.extrefs = rm_extrefs,
 };

@@ -436,6 +436,13 @@ static bool recent_match(const struct pkt *pkt, void *data, struct xt_action *pa
 	return ret;
 }
 
+/* The list lives as long as a rule names it (recent_mt_destroy() frees it with the last). */
+static void recent_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	(void)fam;
+	ref(ctx, "recent", ((const struct recent_info *)data)->name);
+}
+
 const struct xt_match_ops xt_match_recent = {
 	.name = "recent",
 	.revision = 1,
@@ -450,4 +457,5 @@ const struct xt_match_ops xt_match_recent = {
 	.save = recent_save,
 	.print = recent_print,
 	.match = recent_match,
+	.extrefs = recent_extrefs,
 };
