@@ -393,13 +393,23 @@ static const struct usnf_iface *ipv4_local_route(struct usnf_net *net, struct pk
 void ipv4_local_out(struct usnf_net *net, struct pkt *p)
 {
 	const struct usnf_iface *out;
-	uint32_t daddr;
 
 	p->net_off = p->data;
 	out = ipv4_local_route(net, p);
 	if (!out)
 		return;
-	daddr = ipv4_daddr(pkt_network(p));
+	ipv4_local_out_routed(net, p, out);
+}
+
+/*
+ * ip_local_out() of a packet whose route is already chosen (oif, nexthop,
+ * rt_type, mtu set): nf_dup_ipv4() (dup.c) routes its copy to the gateway,
+ * not to the destination, then sends it here.
+ */
+void ipv4_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
+{
+	uint32_t daddr = ipv4_daddr(pkt_network(p));
+
 	if (!stack_hook(net, USNF_NFPROTO_IPV4, USNF_INET_LOCAL_OUT, p, NULL, out))
 		return;
 	/* ip_route_me_harder(): a hook changed the destination, route again. */

@@ -309,12 +309,19 @@ static const struct usnf_iface *ipv6_local_route(struct usnf_net *net, struct pk
 void ipv6_local_out(struct usnf_net *net, struct pkt *p)
 {
 	const struct usnf_iface *out;
-	uint8_t daddr[16];
 
 	p->net_off = p->data;
 	out = ipv6_local_route(net, p);
 	if (!out)
 		return;
+	ipv6_local_out_routed(net, p, out);
+}
+
+/* ip6_local_out() of a packet already routed: nf_dup_ipv6()'s copy (dup.c). */
+void ipv6_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out)
+{
+	uint8_t daddr[16];
+
 	memcpy(daddr, pkt_network(p) + 24, 16);
 	if (!stack_hook(net, USNF_NFPROTO_IPV6, USNF_INET_LOCAL_OUT, p, NULL, out))
 		return;

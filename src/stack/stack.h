@@ -29,6 +29,22 @@ void stack_icmp_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t typ
 void stack_icmp6_send(struct usnf_net *net, const struct pkt *oldpkt, uint8_t type,
 		      uint8_t code, uint32_t info);
 
+/*
+ * nf_dup_ipv4() / nf_dup_ipv6() (dup.c, for the TEE target): send an untracked
+ * copy of pkt to the next hop gw (4 bytes in network order / 16 bytes), routed
+ * out of oif when oif > 0; pkt itself is left as it is.  hook is where the
+ * caller runs (copies made in PREROUTING/INPUT lose one TTL / hop).  The copy
+ * goes through LOCAL_OUT and POST_ROUTING; while it does, no further copy is
+ * made (the kernel's current->in_nf_duplicate).
+ */
+void stack_dup_ipv4(struct usnf_net *net, const struct pkt *pkt, unsigned int hook,
+		    const void *gw, int oif);
+void stack_dup_ipv6(struct usnf_net *net, const struct pkt *pkt, unsigned int hook,
+		    const void *gw, int oif);
+/* ip_local_out() / ip6_local_out() of a packet routed already (ipv4.c, ipv6.c; dup.c's). */
+void ipv4_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out);
+void ipv6_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out);
+
 /* The value of a sysctl the engine uses, by fixed id (fast) — see stack/sysctl.c. */
 
 /* An integer sysctl by name ("net.netfilter.nf_conntrack_tcp_loose"), dflt if unknown. */

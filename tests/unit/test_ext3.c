@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <usnf/net.h>
+
 #include "stack/net.h"
 #include "xt/ext/ext_addons.h"
 #include "xt/xt.h"
@@ -70,7 +72,7 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->net = calloc(1, sizeof(*f->net));
+	assert_int_equal(usnf_net_create(&f->net), 0);    /* geoip keeps countries in it */
 	assert_int_equal(pkt_pool_create(4, &f->pool), 0);
 	strcpy(f->dir, "/tmp/usnf-geoip-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
@@ -95,7 +97,7 @@ static int teardown(void **state)
 	xt_rule_put(f->rule);
 	sb_release(&f->err);
 	pkt_pool_destroy(f->pool);
-	free(f->net);
+	usnf_net_destroy(f->net);
 	free(f);
 	return 0;
 }

@@ -112,3 +112,4 @@ XT_MATCH(xt_match_bpf)
 XT_TARGET(xt_target_rateest)
 XT_MATCH(xt_match_rateest)
 XT_MATCH(xt_match_devgroup)
+XT_TARGET(xt_target_tee)  /* tee */

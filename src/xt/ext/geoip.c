@@ -8,7 +8,10 @@
  * DIR is the instance's geoip_dir (xt_geoip_dir_set()), /usr/share/xt_geoip by
  * default.  Loaded countries are shared like the kernel's geoip_country_kernel
  * nodes (find_node(): the first load of a country stays in use), keyed by
- * directory, family and code, and kept for the life of the process.
+ * directory, family and code, as named objects of the instance (xt_extstate.c),
+ * pinned: they stay until the instance is destroyed (the kernel frees a node with
+ * its last rule; a rule holds pointers to its nodes, which may outlive a change of
+ * geoip_dir, so they are never collected early).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,6 +23,7 @@
 #include "xt/ext/ext_addons.h"
 #include "xt/ext/ext_util.h"
 #include "xt/xt.h"
+#include "xt/xt_extstate.h"
 
 #define GEOIP_SRC 0x01
 #define GEOIP_DST 0x02
@@ -49,12 +53,10 @@ static const struct xt_opt geoip_opts[] = {
 	{ 0 },
 };
 
-/* Loaded countries (see the top comment); the directory is part of the key. */
-struct geoip_node {
-	struct xt_geoip_country c;
-	char dir[256];
-};
-static struct geoip_node *geoip_nodes;
+static void geoip_country_fini(void *obj)
+{
+	free(((struct xt_geoip_country *)obj)->ranges);
+}
 
 int xt_geoip_dir_set(struct usnf_net *net, const char *dir)
 {
@@ -183,34 +185,32 @@ static const struct xt_geoip_country *geoip_load(struct xt_parse *ps, const char
 	bool v6 = ps->family == XT_FAMILY_V6;
 	const char *dir = ps->net && ps->net->geoip_dir[0] ? ps->net->geoip_dir
 							  : XT_GEOIP_DIR_DEFAULT;
+	struct xt_geoip_country *c;
 	struct xt_geoip_range *r;
-	struct geoip_node *n;
 	char path[300];
 	uint32_t count;
+	bool created;
 
+	/* The file is read for every rule (libxt_geoip does it in user space), so a
+	 * missing or broken file refuses the rule even when the country is loaded. */
 	snprintf(path, sizeof(path), "%s/%s.%s", dir, code, v6 ? "iv6" : "iv4");
 	if (geoip_read(ps, path, v6, &r, &count))
 		return NULL;
-	for (n = geoip_nodes; n; n = (struct geoip_node *)n->c.next) {
-		if (n->c.cc == cc && n->c.v6 == v6 && strcmp(n->dir, dir) == 0) {
-			free(r);
-			return &n->c;
-		}
-	}
-	n = calloc(1, sizeof(*n));
-	if (!n) {
+	c = xt_extstate_get(ps->net, "geoip", path, sizeof(*c), geoip_country_fini, &created);
+	if (!c || (created && xt_extstate_pin(ps->net, "geoip", path))) {
 		free(r);
 		xt_parse_error(ps, "geoip: insufficient memory available");
 		return NULL;
 	}
-	snprintf(n->dir, sizeof(n->dir), "%s", dir);
-	n->c.cc = cc;
-	n->c.v6 = v6;
-	n->c.count = count;
-	n->c.ranges = r;
-	n->c.next = geoip_nodes ? &geoip_nodes->c : NULL;
-	geoip_nodes = n;
-	return &n->c;
+	if (!created) {
+		free(r);
+		return c;
+	}
+	c->cc = cc;
+	c->v6 = v6;
+	c->count = count;
+	c->ranges = r;
+	return c;
 }
 
 /* check_geoip_cc(): two letters or digits, upper-cased; 0 if already listed. */
