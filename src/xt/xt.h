@@ -84,6 +84,10 @@ struct xt_table {
 	uint64_t created;               /* generation that created the table: save order */
 	struct xt_chain *chains;
 	unsigned int nchains, cap;
+	/* Chain names hashed (open addressing, chain index + 1, 0 empty): kube-proxy
+	 * style tables have tens of thousands of chains and every jump names one. */
+	uint32_t *name_idx;
+	unsigned int name_mask;                 /* slots - 1 */
 	int hook_chain[USNF_INET_NUMHOOKS];     /* built-in chain index per hook, -1 */
 	unsigned int max_depth;         /* jump stack needed (compiled) */
 	bool classified;                /* some chain has a classifier (compiled) */

@@ -398,7 +398,55 @@ void xt_table_free(struct xt_table *t)
 	for (i = 0; i < t->nchains; i++)
 		xt_chain_release(&t->chains[i]);
 	free(t->chains);
+	free(t->name_idx);
 	free(t);
+}
+
+/* FNV-1a over the chain name. */
+static uint32_t xt_chain_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void xt_name_idx_put(struct xt_table *t, unsigned int idx)
+{
+	uint32_t i = xt_chain_hash(t->chains[idx].name) & t->name_mask;
+
+	while (t->name_idx[i])
+		i = (i + 1) & t->name_mask;
+	t->name_idx[i] = idx + 1;
+}
+
+/* (Re)build the name index for every chain; at most half full. */
+static int xt_name_idx_build(struct xt_table *t)
+{
+	unsigned int slots = 16, i;
+
+	while (slots < 2 * (t->nchains + 1))
+		slots *= 2;
+	free(t->name_idx);
+	t->name_idx = calloc(slots, sizeof(*t->name_idx));
+	if (!t->name_idx) {
+		t->name_mask = 0;
+		return -ENOMEM;
+	}
+	t->name_mask = slots - 1;
+	for (i = 0; i < t->nchains; i++)
+		xt_name_idx_put(t, i);
+	return 0;
+}
+
+/* Index chain idx, just appended (counted in nchains). */
+static int xt_name_idx_add(struct xt_table *t, unsigned int idx)
+{
+	if (!t->name_idx || 2 * (t->nchains + 1) > t->name_mask + 1)
+		return xt_name_idx_build(t);
+	xt_name_idx_put(t, idx);
+	return 0;
 }
 
 static int xt_table_reserve(struct xt_table *t, unsigned int n)
@@ -446,6 +494,10 @@ static struct xt_table *xt_table_new(enum xt_family fam, enum xt_table_id id)
 		c->policy = USNF_ACCEPT;
 		t->hook_chain[h] = (int)t->nchains++;
 	}
+	if (xt_name_idx_build(t)) {
+		xt_table_free(t);
+		return NULL;
+	}
 	return t;
 }
 
@@ -491,6 +543,7 @@ struct xt_table *xt_table_stage(const struct usnf_net *net, enum xt_family fam,
 		return NULL;
 	*t = *cur;
 	t->chains = NULL;
+	t->name_idx = NULL;
 	t->nchains = t->cap = 0;
 	if (xt_table_reserve(t, cur->nchains))
 		goto err;
@@ -499,6 +552,8 @@ struct xt_table *xt_table_stage(const struct usnf_net *net, enum xt_family fam,
 			goto err;
 		t->nchains++;
 	}
+	if (xt_name_idx_build(t))
+		goto err;
 	return t;
 err:
 	xt_table_free(t);
@@ -507,11 +562,12 @@ err:
 
 int xt_chain_find(const struct xt_table *t, const char *name)
 {
-	unsigned int i;
+	uint32_t i, v;
 
-	for (i = 0; i < t->nchains; i++)
-		if (strcmp(t->chains[i].name, name) == 0)
-			return (int)i;
+	for (i = xt_chain_hash(name) & t->name_mask; (v = t->name_idx[i]) != 0;
+	     i = (i + 1) & t->name_mask)
+		if (strcmp(t->chains[v - 1].name, name) == 0)
+			return (int)v - 1;
 	return -1;
 }
 
@@ -530,7 +586,11 @@ int xt_chain_add(struct xt_table *t, const char *name)
 	strcpy(c->name, name);
 	c->hook = -1;
 	c->exists = true;
-	return (int)t->nchains++;
+	if (xt_name_idx_add(t, t->nchains++)) {
+		t->nchains--;
+		return -ENOMEM;
+	}
+	return (int)t->nchains - 1;
 }
 
 unsigned int xt_chain_refs(const struct xt_table *t, unsigned int idx)
@@ -568,7 +628,7 @@ int xt_chain_del(struct xt_table *t, unsigned int idx)
 	for (h = 0; h < USNF_INET_NUMHOOKS; h++)
 		if (t->hook_chain[h] > (int)idx)
 			t->hook_chain[h]--;
-	return 0;
+	return xt_name_idx_build(t);    /* the chains after idx moved down */
 }
 
 int xt_chain_rename(struct xt_table *t, unsigned int idx, const char *name)
@@ -582,6 +642,8 @@ int xt_chain_rename(struct xt_table *t, unsigned int idx, const char *name)
 		return -EEXIST;
 	strcpy(old, t->chains[idx].name);
 	strcpy(t->chains[idx].name, name);
+	if (xt_name_idx_build(t))
+		return -ENOMEM;
 	/* Jumps follow the chain, as they do by handle in nf_tables: re-point them. */
 	for (i = 0; i < t->nchains; i++) {
 		struct xt_chain *c = &t->chains[i];
