@@ -158,6 +158,31 @@ static int ctc_collect(struct ct_conn *k, void *arg)
 	return 0;
 }
 
+/*
+ * Labels are shown and selected by name only, through the map of
+ * /etc/xtables/connlabel.conf (libnetfilter_conntrack's nfct_labelmap_new()),
+ * which usnf does not read: conntrack behaves as where that file is missing.
+ * labelmap_init() reports the failure each time it is asked for the map.
+ */
+static void ctc_labelmap_init(struct ctc *c)
+{
+	sb_add(&c->ctx->err, "nfct_labelmap_new: No such file or directory\n");
+}
+
+/* -l/--label, --label-add, --label-del NAME[,NAME]: no map knows the first name. */
+static int ctc_label_names(struct ctc *c, const char *val)
+{
+	size_t n = strcspn(val, ",");
+	char name[64];
+
+	ctc_labelmap_init(c);
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, val, n);
+	name[n] = '\0';
+	return ctc_usage_err(c, "unknown label '%s'", name);
+}
+
 static int ctc_option(struct ctc *c, const char *opt, const char *val)
 {
 	struct ctc_filter *f = &c->f;
@@ -221,6 +246,9 @@ static int ctc_option(struct ctc *c, const char *opt, const char *val)
 		f->zone = (int)v;
 		return 0;
 	}
+	if (!strcmp(opt, "-l") || !strcmp(opt, "--label") || !strcmp(opt, "--label-add") ||
+	    !strcmp(opt, "--label-del"))
+		return ctc_label_names(c, val);
 	if (!strcmp(opt, "-o") || !strcmp(opt, "--output")) {
 		char buf[128], *tok, *save = NULL;
 
@@ -232,6 +260,8 @@ static int ctc_option(struct ctc *c, const char *opt, const char *val)
 				c->ext = true;
 			else if (!strcmp(tok, "id"))
 				c->id = true;
+			else if (!strcmp(tok, "labels"))
+				ctc_labelmap_init(c);
 			else
 				return ctc_usage_err(c, "Bad parameter `%s'", tok);
 		}
@@ -254,7 +284,8 @@ static bool ctc_takes_value(const char *o)
 		"-s", "--src", "--orig-src", "-d", "--dst", "--orig-dst", "-r", "--reply-src",
 		"-q", "--reply-dst", "--sport", "--orig-port-src", "--dport", "--orig-port-dst",
 		"--reply-port-src", "--reply-port-dst", "-f", "--family", "-p", "--proto", "-m",
-		"--mark", "-u", "--status", "--state", "-w", "--zone", "-o", "--output", NULL };
+		"--mark", "-u", "--status", "--state", "-w", "--zone", "-o", "--output", "-l",
+		"--label", "--label-add", "--label-del", NULL };
 
 	for (int i = 0; v[i]; i++)
 		if (!strcmp(o, v[i]))

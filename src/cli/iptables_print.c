@@ -235,7 +235,9 @@ static void ipt_list_rule(const struct xt_table *t, const struct xt_rule *r, uns
 		ipt_print_num(out, r->pkts, fmt, false);
 		ipt_print_num(out, r->bytes, fmt, false);
 	}
-	sb_addf(out, "%-9s ", xt_rule_target_name(r));
+	/* The column shows the kernel's target name (NOTRACK is listed as CT). */
+	sb_addf(out, "%-9s ", r->verdict == XT_RV_TARGET && r->target->real_name ?
+			      r->target->real_name : xt_rule_target_name(r));
 	sb_addc(out, ip->invflags & XT_INV_PROTO ? '!' : ' ');
 	if (!(fmt & IPT_FMT_NUMERIC))
 		pname = ip->proto ? xt_proto_name((uint8_t)ip->proto) : "all";

@@ -92,6 +92,20 @@ struct ct_tcp {
 	uint8_t last_wscale, last_flags;
 };
 
+/* NF_CT_LABELS_MAX_SIZE: the bytes of a connection's labels (XT_CONNLABEL_MAXBIT 127). */
+#define CT_LABELS_MAX_SIZE 16
+
+/* A template's zone (struct nf_conntrack_zone, set by xt_CT): the id, the tuple
+ * directions it applies to (the other's is the default zone 0) and whether the id
+ * is the packet's mark instead (NF_CT_FLAG_MARK). */
+#define CT_ZONE_DIR_ORIG 0x1
+#define CT_ZONE_DIR_REPL 0x2
+struct ct_zone {
+	uint16_t id;
+	uint8_t dir;
+	bool from_mark;
+};
+
 /* A connection (struct nf_conn). */
 struct ct_conn {
 	struct ct_node node[2];         /* [CT_DIR_ORIGINAL], [CT_DIR_REPLY] */
@@ -107,6 +121,7 @@ struct ct_conn {
 	uint64_t udp_stream_ns;         /* UDP: replies after this make a stream */
 	uint32_t trace_id;              /* the input frame that created it (gc of unconfirmed) */
 	char helper[16];                /* assigned helper name ("" none) */
+	struct ct_zone tmpl_zone;       /* templates only: the zone they give */
 	struct ct_conn *next_unconf;    /* unconfirmed list */
 	struct ct_conn *next_dead;      /* graveyard / free list */
 	/* NAT (src/nat, the nf_conn_nat extension): bysource chain, MASQUERADE device,
@@ -121,6 +136,11 @@ struct ct_conn {
 	 * the mark last reported (a change is an IPCT_MARK event). */
 	uint32_t ev_cache;
 	uint32_t ev_mark;
+	/* Labels (ct_labels.c, the nf_conn_labels extension): 128 bits, bit n in
+	 * labels[n / 8] bit n % 8 (CTA_LABELS' layout); present only on entries made
+	 * while a connlabel rule existed (nf_ct_labels_ext_add()). */
+	bool labels_ext;
+	uint8_t labels[CT_LABELS_MAX_SIZE];
 	/* Expectations and helpers (ct_expect.c, ct_helper_*.c): the master's helper of
 	 * an expected connection (xt_helper; "" none), the FTP helper's positions after
 	 * a newline per direction (nf_ct_ftp_master), NAT's sequence adjustment per
@@ -135,6 +155,13 @@ struct ct_conn {
 		uint32_t correction_pos;
 		int32_t offset_before, offset_after;
 	} seqadj[2];
+	/* SYNPROXY (struct nf_conn_synproxy, ct_synproxy.c): on for connections made
+	 * from the synproxy template; the ISN the proxy gave the client, the
+	 * timestamp it sent, and the offset between its and the server's timestamps. */
+	struct ct_synproxy_ext {
+		bool on;
+		uint32_t isn, its, tsoff;
+	} synproxy;
 };
 
 /* nf_ct_seq_offset(): the NAT sequence offset of direction dir at seq (0 without). */
@@ -249,6 +276,24 @@ int ct_event_listen(struct usnf_net *net, ct_event_fn fn, void *ctx);
  * "    [NEW] tcp      6 120 SYN_SENT src=... [UNREPLIED] src=..." */
 void ct_event_format(const struct usnf_net *net, const struct ct_conn *c, uint32_t events,
 		     struct strbuf *out);
+
+/* ---- labels (ct_labels.c, net/netfilter/nf_conntrack_labels.c) ---- */
+
+/*
+ * nf_connlabels_get(): a rule uses label bit `bit`, so entries made from now on
+ * carry the labels area.  0 or -ERANGE (bit past the 128).  in_use answers, after
+ * a user went (ct_connlabels_put), whether a user is left: rule data is copied
+ * without a hook (xt_rule_clone), so users are recounted rather than counted.
+ */
+int ct_connlabels_get(struct usnf_net *net, unsigned int bit,
+		      bool (*in_use)(const struct usnf_net *net));
+/* nf_connlabels_put(): a user went (recounted when the next entry is made). */
+void ct_connlabels_put(struct usnf_net *net);
+/* nf_connlabel_match(): bit set (false without the labels area). */
+bool ct_connlabel_test(const struct ct_conn *c, unsigned int bit);
+/* nf_connlabel_set(): set bit, caching an IPCT_LABEL event if it was clear.
+ * 0, or -ENOSPC when the entry has no labels area or bit is past it. */
+int ct_connlabel_set(struct ct_conn *c, unsigned int bit);
 
 /* ---- expectations and helpers (ct_expect.c, ct_helper*.c) ---- */
 

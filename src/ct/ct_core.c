@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ct/ct_int.h"
+#include "ct/ct_synproxy.h"
 #include "pkt/parse.h"
 #include "stack/stack.h"
 
@@ -274,6 +275,7 @@ static struct ct_conn *ct_new(struct usnf_net *net, const struct ct_tuple *t, bo
 	c->node[1].dir = CT_DIR_REPLY;
 	c->id = ++cn->next_id;
 	c->acct = ct_sys(cn->sys.acct, 0) != 0;        /* the acct extension, at creation */
+	ct_labels_ext_add(net, c);                      /* and the labels extension */
 	c->trace_id = cn->last_trace;
 	c->next_unconf = cn->unconfirmed;
 	cn->unconfirmed = c;
@@ -350,11 +352,45 @@ static void ct_in_events(struct ct_conn *c, enum ct_info ci, uint32_t old_status
 		ct_event_cache(c, CT_EV_PROTOINFO);
 }
 
+/* nf_ct_zone_tmpl() + nf_ct_zone_id(): the zone a template gives in direction dir
+ * (0, the default zone, where it does not apply). */
+static uint16_t ct_zone_id(const struct ct_conn *tmpl, const struct pkt *p, uint8_t dir)
+{
+	const struct ct_zone *z = &tmpl->tmpl_zone;
+
+	if (!(z->dir & dir))
+		return 0;
+	return z->from_mark ? (uint16_t)p->mark : z->id;
+}
+
+/*
+ * resolve_normal_ct(): look t up in its original-direction zone (t->zone), then in
+ * its reply-direction one; nf_ct_zone_equal() wants the zone of the direction the
+ * entry was found in, so a template's one-direction zone does not match the other.
+ */
+static struct ct_node *ct_find_zoned(struct usnf_net *net, struct ct_tuple *t,
+				     uint16_t zone_reply)
+{
+	uint16_t zone = t->zone;
+	struct ct_node *n = ct_find(net, t);
+
+	if (n && n->dir == CT_DIR_REPLY && zone != zone_reply)
+		n = NULL;
+	if (!n && zone_reply != zone) {
+		t->zone = zone_reply;
+		n = ct_find(net, t);
+		t->zone = zone;
+		if (n && n->dir == CT_DIR_ORIGINAL)
+			n = NULL;
+	}
+	return n;
+}
+
 /* nf_conntrack_in(): find or create the connection, run the tracker. */
 static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf_hook_state *st)
 {
 	struct ct_conn *tmpl = p->ct, *c;
-	uint16_t zone = 0;
+	uint16_t zone = 0, zone_reply = 0;
 	struct ct_tuple t;
 	struct ct_node *n;
 	enum ct_info ci;
@@ -366,7 +402,8 @@ static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf
 	if (tmpl) {
 		if (!(tmpl->status & CT_S_TEMPLATE))
 			return USNF_ACCEPT;     /* attached (REJECT, ICMP error) */
-		zone = tmpl->node[0].t.zone;
+		zone = ct_zone_id(tmpl, p, CT_ZONE_DIR_ORIG);
+		zone_reply = ct_zone_id(tmpl, p, CT_ZONE_DIR_REPL);
 		p->ct = NULL;
 	} else if (ct_pkt_untracked(p)) {
 		return USNF_ACCEPT;
@@ -394,7 +431,7 @@ static unsigned int ct_in(struct usnf_net *net, struct pkt *p, const struct usnf
 		return ct_in_invalid(net);
 	t.zone = zone;
 again:
-	n = ct_find(net, &t);
+	n = ct_find_zoned(net, &t, zone_reply);
 	if (!n) {
 		bool drop = false;
 
@@ -403,6 +440,11 @@ again:
 			ctn(net)->stats.drop++; /* "Too stressed to deal" */
 		if (!c)
 			return drop ? USNF_DROP : ct_in_invalid(net);
+		c->node[1].t.zone = zone_reply;        /* nf_ct_zone_add(): per direction */
+		/* SYNPROXY hook-in (ct_synproxy.c): init_conntrack() gives a connection
+		 * made from the synproxy template its synproxy extension. */
+		if (tmpl && tmpl->synproxy.on)
+			c->synproxy.on = true;
 		/* An expected connection is RELATED and gets no helper of the template. */
 		if (ct_expect_new_conn(net, c)) {
 			ci = CT_RELATED;
@@ -713,6 +755,7 @@ void ct_net_exit(struct usnf_net *net)
 	if (!cn)
 		return;
 	cn->ev_fn = NULL;               /* teardown deletes without events */
+	ct_synproxy_exit(net);          /* SYNPROXY hook-in: its hooks and state go first */
 	for (unsigned int f = 0; f < 2; f++)
 		if (cn->on[f])
 			usnf_hook_unregister_many(net, cn->ops[f], 6);

@@ -35,6 +35,10 @@ struct ct_net {
 	struct usnf_hook_ops ops[2][6];
 	struct ct_sysctl sys;
 	struct ct_defrag *defrag;
+	/* Labels (ct_labels.c): net->ct.labels_used as a flag, recounted through
+	 * labels_in_use after a connlabel rule went (ct_connlabels_put). */
+	bool labels_used, labels_recount;
+	bool (*labels_in_use)(const struct usnf_net *net);
 	/* NAT's per-connection cleanup (nf_nat_cleanup_conntrack) and its exit. */
 	void (*nat_free)(void *ctx, struct ct_conn *c);
 	void (*nat_exit)(struct usnf_net *net);
@@ -43,6 +47,7 @@ struct ct_net {
 	ct_event_fn ev_fn;              /* the event listener (conntrack -E), NULL none */
 	void *ev_ctx;
 	struct ct_expect_net *expect;   /* expectations and the helper hooks (ct_expect.c) */
+	struct ct_synproxy_net *synproxy; /* SYNPROXY's secrets, template, hooks (ct_synproxy.c) */
 };
 
 static inline struct ct_net *ctn(const struct usnf_net *net) { return net->ct; }
@@ -103,6 +108,9 @@ void ct_expect_master_gone(struct ct_net *cn, struct ct_conn *c);
  * 1 v6) and their teardown with the expectation table. */
 int ct_helper_register(struct usnf_net *net, unsigned int fam);
 void ct_expect_exit(struct usnf_net *net);
+
+/* Labels (ct_labels.c): nf_ct_labels_ext_add() for the new entry c. */
+void ct_labels_ext_add(struct usnf_net *net, struct ct_conn *c);
 
 /* Defrag (ct_defrag.c): -400 hook functions. */
 unsigned int ct_defrag4_hook(void *priv, struct pkt *pkt, const struct usnf_hook_state *st);

@@ -39,6 +39,19 @@ static void put_tuple(const struct ct_tuple *t, struct strbuf *out)
 	}
 }
 
+/*
+ * A zone of one direction only (xt_CT --zone-orig/--zone-reply) is dumped inside
+ * that tuple (CTA_TUPLE_ZONE: "zone-orig=N" / "zone-reply=N" after it); one of
+ * both directions as CTA_ZONE ("zone=N" after the mark).
+ */
+static void put_dir_zone(const struct ct_conn *c, unsigned int dir, struct strbuf *out)
+{
+	uint16_t z = c->node[dir].t.zone, other = c->node[!dir].t.zone;
+
+	if (z && z != other)
+		sb_addf(out, "zone-%s=%u ", dir == CT_DIR_ORIGINAL ? "orig" : "reply", z);
+}
+
 void ct_conn_format_opts(const struct usnf_net *net, const struct ct_conn *c, bool ext, bool id,
 			 struct strbuf *out)
 {
@@ -52,19 +65,21 @@ void ct_conn_format_opts(const struct usnf_net *net, const struct ct_conn *c, bo
 	if (o->proto == 6)
 		sb_addf(out, "%s ", ct_tcp_state_name(c->tcp.state));
 	put_tuple(o, out);
+	put_dir_zone(c, CT_DIR_ORIGINAL, out);
 	if (c->acct)
 		sb_addf(out, "packets=%llu bytes=%llu ", (unsigned long long)c->pkts[0],
 			(unsigned long long)c->bytes[0]);
 	if (!(c->status & CT_S_SEEN_REPLY))
 		sb_add(out, "[UNREPLIED] ");
 	put_tuple(&c->node[1].t, out);
+	put_dir_zone(c, CT_DIR_REPLY, out);
 	if (c->acct)
 		sb_addf(out, "packets=%llu bytes=%llu ", (unsigned long long)c->pkts[1],
 			(unsigned long long)c->bytes[1]);
 	if (c->status & CT_S_ASSURED)
 		sb_add(out, "[ASSURED] ");
 	sb_addf(out, "mark=%u ", c->mark);
-	if (o->zone)
+	if (o->zone && o->zone == c->node[1].t.zone)
 		sb_addf(out, "zone=%u ", o->zone);
 	if (c->helper[0])
 		sb_addf(out, "helper=%s ", c->helper);
@@ -112,16 +127,18 @@ void ct_event_format(const struct usnf_net *net, const struct ct_conn *c, uint32
 	if (o->proto == 6 && (destroy || (events & (1u << CT_EV_PROTOINFO))))
 		sb_addf(out, "%s ", ct_tcp_state_name(c->tcp.state));
 	put_tuple(o, out);
+	put_dir_zone(c, CT_DIR_ORIGINAL, out);
 	put_counters(c, 0, events, out);
 	if (!(c->status & CT_S_SEEN_REPLY))
 		sb_add(out, "[UNREPLIED] ");
 	put_tuple(&c->node[1].t, out);
+	put_dir_zone(c, CT_DIR_REPLY, out);
 	put_counters(c, 1, events, out);
 	if (c->status & CT_S_ASSURED)
 		sb_add(out, "[ASSURED] ");
 	if (c->mark || (events & (1u << CT_EV_MARK)))
 		sb_addf(out, "mark=%u ", c->mark);
-	if (o->zone)
+	if (o->zone && o->zone == c->node[1].t.zone)
 		sb_addf(out, "zone=%u ", o->zone);
 	if (!destroy && c->helper[0])
 		sb_addf(out, "helper=%s ", c->helper);

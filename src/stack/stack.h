@@ -45,6 +45,21 @@ void stack_dup_ipv6(struct usnf_net *net, const struct pkt *pkt, unsigned int ho
 void ipv4_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out);
 void ipv6_local_out_routed(struct usnf_net *net, struct pkt *p, const struct usnf_iface *out);
 
+/*
+ * SYNPROXY's segments (synproxy_send_tcp()/synproxy_send_tcp_ipv6() in
+ * nf_synproxy_core.c; stack/synproxy_out.c): the TCP header tcp (len bytes, its
+ * checksum field filled here) from saddr to daddr in an IP header as
+ * synproxy_build_ip() makes it, joined to connection ct with ctinfo (ct NULL:
+ * none, conntrack looks it up on LOCAL_OUT), sent through LOCAL_OUT/POST_ROUTING.
+ * cause: the packet it answers (its frame's trace id).
+ */
+void stack_synproxy_send4(struct usnf_net *net, const struct pkt *cause, const uint8_t *saddr,
+			  const uint8_t *daddr, const uint8_t *tcp, uint32_t len, void *ct,
+			  uint32_t ctinfo);
+void stack_synproxy_send6(struct usnf_net *net, const struct pkt *cause, const uint8_t *saddr,
+			  const uint8_t *daddr, const uint8_t *tcp, uint32_t len, void *ct,
+			  uint32_t ctinfo);
+
 /* The value of a sysctl the engine uses, by fixed id (fast) — see stack/sysctl.c. */
 
 /* An integer sysctl by name ("net.netfilter.nf_conntrack_tcp_loose"), dflt if unknown. */

@@ -185,6 +185,9 @@ struct xt_match_ops {
 
 struct xt_target_ops {
 	const char *name;               /* "REJECT", "LOG", ... */
+	/* The kernel's target when the front end names it otherwise (libxtables'
+	 * real_name: NOTRACK is CT): -L's target column shows it.  NULL: name. */
+	const char *real_name;
 	uint8_t revision;
 	uint8_t family;
 	uint32_t size;

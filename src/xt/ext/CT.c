@@ -3,16 +3,27 @@
  * (xt_CT revision 2 and its NOTRACK alias, libxt_CT.c of iptables 1.8.9).
  * --helper assigns one of the kernel's helper names to new connections (shown by
  * conntrack -L); ftp and tftp run (src/ct/ct_helper*.c), the others are names only.
+ * --zone/--zone-orig/--zone-reply ID|mark give the template a conntrack zone, of both
+ * directions or one (struct ct_zone, applied by ct_in() as resolve_normal_ct() does).
+ * --timeout names a timeout policy; usnf has none, so the kernel's check refuses it.
  */
+#include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ct/ct.h"
 #include "xt/ext/ext_util.h"
 #include "xt/xt.h"
 
-enum { O_NOTRACK = 0, O_HELPER, O_ZONE, O_CTEVENTS, O_EXPEVENTS, O_TIMEOUT };
+enum { O_NOTRACK = 0, O_HELPER, O_ZONE, O_CTEVENTS, O_EXPEVENTS, O_TIMEOUT, O_ZONE_ORIG,
+       O_ZONE_REPLY };
 
-#define CT_F_NOTRACK 0x1u
+/* xt_ct_target_info_v1.flags */
+#define CT_F_NOTRACK       0x01u
+#define CT_F_NOTRACK_ALIAS 0x02u        /* made by -j NOTRACK: printed so */
+#define CT_F_ZONE_DIR_ORIG 0x04u
+#define CT_F_ZONE_DIR_REPL 0x08u
+#define CT_F_ZONE_MARK     0x10u
 
 struct ct_tg {
 	struct ct_conn tmpl;            /* the template packets carry to conntrack */
@@ -21,6 +32,7 @@ struct ct_tg {
 	uint16_t zone;
 	uint16_t ct_events, exp_events;     /* event filters (kept, printed) */
 	char helper[16];
+	char timeout[32];               /* a timeout policy name (none exist: refused) */
 };
 
 /* Event names in bit order (IPCT_* / IPEXP_*). */
@@ -68,15 +80,33 @@ static const struct xt_opt ct_opts[] = {
 	{ .name = "notrack", .id = O_NOTRACK, .arg = XT_ARG_NONE },
 	{ .name = "helper", .id = O_HELPER, .arg = XT_ARG_REQUIRED },
 	{ .name = "zone", .id = O_ZONE, .arg = XT_ARG_REQUIRED },
+	{ .name = "zone-orig", .id = O_ZONE_ORIG, .arg = XT_ARG_REQUIRED },
+	{ .name = "zone-reply", .id = O_ZONE_REPLY, .arg = XT_ARG_REQUIRED },
 	{ .name = "ctevents", .id = O_CTEVENTS, .arg = XT_ARG_REQUIRED },
 	{ .name = "expevents", .id = O_EXPEVENTS, .arg = XT_ARG_REQUIRED },
+	{ .name = "timeout", .id = O_TIMEOUT, .arg = XT_ARG_REQUIRED },
 	{ 0 },
 };
+
+/* ct_parse_zone_id(): "mark" (any case) takes the zone from the packet's mark. */
+static int ct_parse_zone(struct ct_tg *t, const char *arg, struct xt_parse *ps)
+{
+	unsigned long long v;
+
+	if (strcasecmp(arg, "mark") == 0) {
+		t->flags |= CT_F_ZONE_MARK;
+		t->zone = 0;
+		return 0;
+	}
+	if (xt_parse_uint(arg, 0, 65535, &v))
+		return xt_parse_error(ps, "Cannot parse %s as a zone ID", arg);
+	t->zone = (uint16_t)v;
+	return 0;
+}
 
 static int ct_tg_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct ct_tg *t = data;
-	unsigned long long v;
 
 	switch (id) {
 	case O_NOTRACK:
@@ -95,16 +125,37 @@ static int ct_tg_parse(void *data, int id, const char *arg, bool invert, struct 
 		if (ct_parse_events(arg, exp_event_names, 1, &t->exp_events, ps))
 			return -1;
 		break;
+	case O_ZONE_ORIG:
+	case O_ZONE_REPLY:
+		t->flags |= id == O_ZONE_ORIG ? CT_F_ZONE_DIR_ORIG : CT_F_ZONE_DIR_REPL;
+		/* fall through */
 	case O_ZONE:
-		if (xt_parse_uint(arg, 0, 65535, &v))
-			return xt_parse_error(ps, "Cannot parse %s as a zone ID", arg);
-		t->zone = (uint16_t)v;
+		if (ct_parse_zone(t, arg, ps))
+			return -1;
+		break;
+	case O_TIMEOUT:
+		if (strlen(arg) >= sizeof(t->timeout))
+			return xt_parse_error(ps, "CT: bad value for option \"--timeout\"");
+		strcpy(t->timeout, arg);
 		break;
 	default:
 		return -1;
 	}
 	t->xflags |= EXT_F(id);
 	return 0;
+}
+
+/* xt_ct_flags_to_dir(): one direction flag alone limits the zone to it. */
+static uint8_t ct_tg_zone_dir(uint32_t flags)
+{
+	switch (flags & (CT_F_ZONE_DIR_ORIG | CT_F_ZONE_DIR_REPL)) {
+	case CT_F_ZONE_DIR_ORIG:
+		return CT_ZONE_DIR_ORIG;
+	case CT_F_ZONE_DIR_REPL:
+		return CT_ZONE_DIR_REPL;
+	default:
+		return CT_ZONE_DIR_ORIG | CT_ZONE_DIR_REPL;
+	}
 }
 
 static int ct_tg_final_check(void *data, struct xt_parse *ps)
@@ -114,7 +165,9 @@ static int ct_tg_final_check(void *data, struct xt_parse *ps)
 	t->xflags = 0;
 	memset(&t->tmpl, 0, sizeof(t->tmpl));
 	t->tmpl.status = CT_S_TEMPLATE | CT_S_CONFIRMED;
-	t->tmpl.node[0].t.zone = t->zone;
+	t->tmpl.tmpl_zone.id = t->zone;
+	t->tmpl.tmpl_zone.dir = ct_tg_zone_dir(t->flags);
+	t->tmpl.tmpl_zone.from_mark = (t->flags & CT_F_ZONE_MARK) != 0;
 	memcpy(t->tmpl.helper, t->helper, sizeof(t->tmpl.helper));
 	return 0;
 }
@@ -150,6 +203,8 @@ static int ct_tg_check(const void *data, struct xt_parse *ps)
 		return 0;
 	if (t->helper[0] && !ct_helper_exists(t->helper, ps))
 		return -1;
+	if (t->timeout[0])
+		return -EINVAL;         /* xt_ct_set_timeout(): no timeout policy exists */
 	if (!ps->net)
 		return 0;
 	return ct_netns_get(ps->net, ps->family == XT_FAMILY_V6 ? USNF_NFPROTO_IPV6
@@ -162,14 +217,24 @@ static void ct_tg_dump(const struct ct_tg *t, const char *pfx, struct strbuf *ou
 		sb_addf(out, " %snotrack", pfx);
 	if (t->helper[0])
 		sb_addf(out, " %shelper %s", pfx, t->helper);
+	if (t->timeout[0])
+		sb_addf(out, " %stimeout %s", pfx, t->timeout);
 	if (t->ct_events)
 		ct_print_events(pfx[0] ? " --ctevents" : " ctevents", ct_event_names, 10,
 				t->ct_events, out);
 	if (t->exp_events)
 		ct_print_events(pfx[0] ? " --expevents" : " expevents", exp_event_names, 1,
 				t->exp_events, out);
-	if (t->zone)
-		sb_addf(out, " %szone %u", pfx, t->zone);
+	if (t->zone || (t->flags & CT_F_ZONE_MARK)) {
+		uint8_t dir = ct_tg_zone_dir(t->flags);
+
+		sb_addf(out, " %szone%s", pfx, dir == CT_ZONE_DIR_ORIG ? "-orig" :
+					    dir == CT_ZONE_DIR_REPL ? "-reply" : "");
+		if (t->flags & CT_F_ZONE_MARK)
+			sb_add(out, " mark");
+		else
+			sb_addf(out, " %u", t->zone);
+	}
 }
 
 static void ct_tg_save(const void *data, const struct xt_rule *r, struct strbuf *out)
@@ -215,14 +280,15 @@ const struct xt_target_ops xt_target_ct = {
 	.target = ct_tg,
 };
 
-/* NOTRACK: CT --notrack under its old name (saved as "-j NOTRACK", listed as NOTRACK). */
+/* NOTRACK: CT --notrack under its old name (saved as "-j NOTRACK"; -L shows target CT
+ * and " NOTRACK"). */
 static const struct xt_opt notrack_opts[] = { { 0 } };
 
 static void notrack_init(void *data)
 {
 	struct ct_tg *t = data;
 
-	t->flags = CT_F_NOTRACK;
+	t->flags = CT_F_NOTRACK | CT_F_NOTRACK_ALIAS;
 }
 
 static void notrack_save(const void *data, const struct xt_rule *r, struct strbuf *out)
@@ -237,6 +303,7 @@ static void notrack_print(const void *data, const struct xt_rule *r, unsigned in
 
 const struct xt_target_ops xt_target_notrack = {
 	.name = "NOTRACK",
+	.real_name = "CT",
 	.revision = 0,
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct ct_tg),

@@ -64,6 +64,7 @@ XT_MATCH(xt_match_connmark)
 XT_MATCH(xt_match_connlimit)
 XT_MATCH(xt_match_connbytes)
 XT_MATCH(xt_match_helper)
+XT_MATCH(xt_match_connlabel)
 XT_TARGET(xt_target_connmark)
 XT_TARGET(xt_target_ct)
 XT_TARGET(xt_target_notrack)
@@ -112,4 +113,6 @@ XT_MATCH(xt_match_bpf)
 XT_TARGET(xt_target_rateest)
 XT_MATCH(xt_match_rateest)
 XT_MATCH(xt_match_devgroup)
+XT_TARGET(xt_target_synproxy4)  /* synproxy */
+XT_TARGET(xt_target_synproxy6)  /* synproxy */
 XT_TARGET(xt_target_tee)  /* tee */
