@@ -27,12 +27,6 @@
 #define TCPOPT_TIMESTAMP 8
 #define TCP_MAX_WSCALE 14
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
-#define TH_ECE 0x40
-#define TH_CWR 0x80
 
 /* Syncookies: the upper 8 bits of a cookie count minutes, two minutes is the oldest. */
 #define COOKIEBITS 24

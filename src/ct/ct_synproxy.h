@@ -27,6 +27,14 @@ struct usnf_net;
 #define CT_SYNPROXY_OPT_TIMESTAMP 0x08
 #define CT_SYNPROXY_OPT_ECN       0x10
 
+/* TCP header flags the target and the core test. */
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
 /* The rule's options (struct xt_synproxy_info). */
 struct ct_synproxy_info {
 	uint8_t options;

@@ -16,12 +16,6 @@
 
 enum { O_SACK_PERM = 0, O_TIMESTAMP, O_WSCALE, O_MSS, O_ECN };
 
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
-#define TH_ECE 0x40
-#define TH_CWR 0x80
 
 static const struct xt_opt synproxy_opts[] = {
 	{ .name = "sack-perm", .id = O_SACK_PERM, .arg = XT_ARG_NONE },
@@ -84,39 +78,34 @@ static int synproxy_check(const void *data, struct xt_parse *ps)
 								 : USNF_NFPROTO_IPV4);
 }
 
-static void synproxy_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+/* SYNPROXY_save() (" --opt v") and SYNPROXY_print() ("opt v ", every word followed
+ * by a space, the last one too). */
+static void synproxy_dump(const struct ct_synproxy_info *info, bool save, struct strbuf *out)
 {
-	const struct ct_synproxy_info *info = data;
+	const char *fmt = save ? " --%s" : "%s ", *fmtv = save ? " --%s %u" : "%s %u ";
 
 	if (info->options & CT_SYNPROXY_OPT_SACK_PERM)
-		sb_add(out, " --sack-perm");
+		sb_addf(out, fmt, "sack-perm");
 	if (info->options & CT_SYNPROXY_OPT_TIMESTAMP)
-		sb_add(out, " --timestamp");
+		sb_addf(out, fmt, "timestamp");
 	if (info->options & CT_SYNPROXY_OPT_WSCALE)
-		sb_addf(out, " --wscale %u", info->wscale);
+		sb_addf(out, fmtv, "wscale", info->wscale);
 	if (info->options & CT_SYNPROXY_OPT_MSS)
-		sb_addf(out, " --mss %u", info->mss);
+		sb_addf(out, fmtv, "mss", info->mss);
 	if (info->options & CT_SYNPROXY_OPT_ECN)
-		sb_add(out, " --ecn");
+		sb_addf(out, fmt, "ecn");
 }
 
-/* SYNPROXY_print(): every word is followed by a space, the last one too. */
+static void synproxy_save(const void *data, const struct xt_rule *r, struct strbuf *out)
+{
+	synproxy_dump(data, true, out);
+}
+
 static void synproxy_print(const void *data, const struct xt_rule *r, unsigned int flags,
 			   struct strbuf *out)
 {
-	const struct ct_synproxy_info *info = data;
-
 	sb_add(out, " SYNPROXY ");
-	if (info->options & CT_SYNPROXY_OPT_SACK_PERM)
-		sb_add(out, "sack-perm ");
-	if (info->options & CT_SYNPROXY_OPT_TIMESTAMP)
-		sb_add(out, "timestamp ");
-	if (info->options & CT_SYNPROXY_OPT_WSCALE)
-		sb_addf(out, "wscale %u ", info->wscale);
-	if (info->options & CT_SYNPROXY_OPT_MSS)
-		sb_addf(out, "mss %u ", info->mss);
-	if (info->options & CT_SYNPROXY_OPT_ECN)
-		sb_add(out, "ecn ");
+	synproxy_dump(data, false, out);
 }
 
 /*
