@@ -8,26 +8,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
-#include "hook/hook_core.h"
-#include "stack/net.h"
-#include "xt/xt.h"
+#include <usnf/net.h>
 
-/* An instance with only hooks and tables: what the iptables commands need. */
+#include "cli/cli.h"
+
+/* A whole instance: rules of conntrack-based extensions (conntrack, CONNMARK,
+ * connlabel, SYNPROXY...) start connection tracking, which reads the stack's sysctls. */
 static struct usnf_net *fz_net(void)
 {
-	struct usnf_net *net = calloc(1, sizeof(*net));
+	struct usnf_net *net;
 
-	if (!net || hook_net_init(net) || xt_net_init(net))
+	if (usnf_net_create(&net))
 		abort();
 	return net;
 }
 
 static void fz_free(struct usnf_net *net)
 {
-	xt_net_exit(net);
-	hook_net_exit(net);
-	free(net);
+	usnf_net_destroy(net);
 }
 
 /* One command; its standard output is appended to out when out is not NULL. */

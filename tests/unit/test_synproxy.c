@@ -201,8 +201,8 @@ static const char *const setup4[] = {
 	"ip neigh add 10.9.2.20 lladdr 02:01:00:00:01:14 dev eth1 nud permanent",
 	"sysctl -w net.ipv4.ip_forward=1",
 	"iptables -t raw -A PREROUTING -i eth0 -p tcp --dport 80 --syn -j CT --notrack",
-	"iptables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID,UNTRACKED "
-	"-j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460",
+	("iptables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID,UNTRACKED "
+	 "-j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460"),
 	"iptables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID -j DROP",
 	"sysctl -w net.netfilter.nf_conntrack_tcp_loose=0",
 };
@@ -493,8 +493,8 @@ static const char *const setup6[] = {
 	"ip -6 neigh add 2001:db8:2::20 lladdr 02:01:00:00:01:14 dev eth1 nud permanent",
 	"sysctl -w net.ipv6.conf.all.forwarding=1",
 	"ip6tables -t raw -A PREROUTING -i eth0 -p tcp --dport 80 --syn -j CT --notrack",
-	"ip6tables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID,UNTRACKED "
-	"-j SYNPROXY --sack-perm --mss 1400",
+	("ip6tables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID,UNTRACKED "
+	 "-j SYNPROXY --sack-perm --mss 1400"),
 	"ip6tables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID -j DROP",
 	"sysctl -w net.netfilter.nf_conntrack_tcp_loose=0",
 };
