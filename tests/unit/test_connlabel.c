@@ -23,46 +23,7 @@
 #include "ct/ct.h"
 #include "pkt/csum.h"
 
-struct capture {
-	unsigned int n;
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)ifindex;
-	(void)f;
-	(void)len;
-	(void)p;
-	c->n++;
-}
-
-/* One command line; its exit status, stdout appended to out, stderr to err. */
-static int run2(struct usnf_net *net, const char *line, struct strbuf *out, struct strbuf *err)
-{
-	char buf[512], *argv[32];
-	int argc = 0, rc;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	rc = cli_run(&c, argc, argv);
-	if (out)
-		sb_add(out, sb_str(&c.out));
-	if (err)
-		sb_add(err, sb_str(&c.err));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
-
-static int run(struct usnf_net *net, const char *line)
-{
-	return run2(net, line, NULL, NULL);
-}
+#include "engine_harness.h"
 
 static const uint8_t rmac0[6] = { 2, 0, 0, 0, 0, 1 }, rmac1[6] = { 2, 0, 0, 0, 0, 2 };
 static const uint8_t cmac[6] = { 2, 1, 0, 0, 0, 10 }, smac[6] = { 2, 1, 0, 0, 1, 0xfe };
@@ -117,7 +78,7 @@ static uint32_t udp_frame(uint8_t *f, bool from_lan, bool v6, const char *src, c
 struct router {
 	struct usnf_net *net;
 	int eth0, eth1;
-	struct capture cap;
+	struct harness_cap cap;
 	uint64_t t;
 };
 
@@ -141,15 +102,14 @@ static void router_up(struct router *r)
 		"ip -6 neigh add 2001:db8:2::7 lladdr 02:01:00:00:01:fe dev eth1 nud permanent",
 		"sysctl -w net.ipv4.ip_forward=1",
 		"sysctl -w net.ipv6.conf.all.forwarding=1",
+		NULL,
 	};
+	int ifindex[2];
 
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(usnf_net_create(&r->net), 0);
-	assert_int_equal(usnf_iface_add(r->net, "eth0", &r->eth0), 0);
-	assert_int_equal(usnf_iface_add(r->net, "eth1", &r->eth1), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(r->net, setup[i]), 0);
-	usnf_net_set_tx(r->net, cap_tx, &r->cap);
+	r->net = harness_router(ifindex, 2, setup, &r->cap);
+	r->eth0 = ifindex[0];
+	r->eth1 = ifindex[1];
 	r->t = 1000000000;
 }
 
@@ -176,17 +136,17 @@ static void test_set_then_accept(void **state)
 
 	(void)state;
 	router_up(&r);
-	assert_int_equal(run(r.net, "iptables -P FORWARD DROP"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -i eth0 -p udp --dport 53 -m conntrack "
-				    "--ctstate NEW -m connlabel --label 5 --set"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 5 -j ACCEPT"), 0);
+	harness_run_ok(r.net, "iptables -P FORWARD DROP");
+	harness_run_ok(r.net, "iptables -A FORWARD -i eth0 -p udp --dport 53 -m conntrack "
+			      "--ctstate NEW -m connlabel --label 5 --set");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 5 -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 40000, 53), 1);
 	assert_int_equal(send_udp(&r, false, false, 40000, 53), 1);
 	assert_int_equal(send_udp(&r, true, false, 40000, 53), 1);
 	/* Not labelled: port 54 never gets the label, its reply neither. */
 	assert_int_equal(send_udp(&r, true, false, 40001, 54), 0);
 	/* A different bit does not match. */
-	assert_int_equal(run(r.net, "iptables -I FORWARD -m connlabel --label 6 -j DROP"), 0);
+	harness_run_ok(r.net, "iptables -I FORWARD -m connlabel --label 6 -j DROP");
 	assert_int_equal(send_udp(&r, true, false, 40000, 53), 1);
 	usnf_net_destroy(r.net);
 }
@@ -198,19 +158,16 @@ static void test_invert(void **state)
 
 	(void)state;
 	router_up(&r);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -p udp --dport 53 -m connlabel "
-				    "--label 0 --set"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel ! --label 0 -j DROP"), 0);
+	harness_run_ok(r.net, "iptables -A FORWARD -p udp --dport 53 -m connlabel --label 0 --set");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel ! --label 0 -j DROP");
 	assert_int_equal(send_udp(&r, true, false, 40000, 53), 1);
 	assert_int_equal(send_udp(&r, false, false, 40000, 53), 1);
 	assert_int_equal(send_udp(&r, true, false, 40002, 99), 0);
 	/* Untracked: no connection, so `! --label` matches and drops. */
-	assert_int_equal(run(r.net, "iptables -t raw -A PREROUTING -p udp --sport 40003 -j NOTRACK"),
-			 0);
+	harness_run_ok(r.net, "iptables -t raw -A PREROUTING -p udp --sport 40003 -j NOTRACK");
 	assert_int_equal(send_udp(&r, true, false, 40003, 53), 0);
 	/* ! --label --set: a set bit is a non-match of the inversion (the packet goes on). */
-	assert_int_equal(run(r.net, "iptables -I FORWARD -m connlabel ! --label 127 --set -j DROP"),
-			 0);
+	harness_run_ok(r.net, "iptables -I FORWARD -m connlabel ! --label 127 --set -j DROP");
 	assert_int_equal(send_udp(&r, true, false, 40000, 53), 1);
 	usnf_net_destroy(r.net);
 }
@@ -226,43 +183,39 @@ static void test_area_only_with_rules(void **state)
 
 	(void)state;
 	router_up(&r);
-	assert_int_equal(run(r.net, "iptables -t mangle -A FORWARD -m conntrack --ctstate NEW"), 0);
+	harness_run_ok(r.net, "iptables -t mangle -A FORWARD -m conntrack --ctstate NEW");
 	assert_int_equal(send_udp(&r, true, false, 41000, 53), 1);     /* A: no rule yet */
-	assert_int_equal(run(r.net, "iptables -P FORWARD DROP"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT"),
-			 0);
+	harness_run_ok(r.net, "iptables -P FORWARD DROP");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41000, 53), 0);     /* A: cannot be set */
 	assert_int_equal(send_udp(&r, true, false, 41001, 53), 1);     /* B: new, labelled */
 	assert_int_equal(send_udp(&r, false, false, 41001, 53), 1);
 	/* The last connlabel rule goes: C is made without the area. */
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -j ACCEPT"), 0);
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41002, 53), 1);     /* C */
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT"),
-			 0);
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41002, 53), 0);     /* C: cannot be set */
 	assert_int_equal(send_udp(&r, true, false, 41001, 53), 1);     /* B kept its area */
 	assert_int_equal(send_udp(&r, true, false, 41003, 53), 1);     /* D: new, labelled */
 	/* A connlabel rule in another table (or family) keeps the area coming. */
-	assert_int_equal(run(r.net, "ip6tables -A OUTPUT -m connlabel --label 1"), 0);
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -j ACCEPT"), 0);
+	harness_run_ok(r.net, "ip6tables -A OUTPUT -m connlabel --label 1");
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41004, 53), 1);     /* E: with the area */
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT"),
-			 0);
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41004, 53), 1);
 	/* A rule refused by the kernel (bit 128) leaves no area behind either. */
-	assert_int_equal(run(r.net, "ip6tables -F OUTPUT"), 0);
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -j ACCEPT"), 0);
-	assert_int_not_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 128"), 0);
-	assert_int_equal(run(r.net, "iptables -C FORWARD -m connlabel --label 4"), 1);
+	harness_run_ok(r.net, "ip6tables -F OUTPUT");
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -j ACCEPT");
+	assert_int_not_equal(harness_run(r.net, "iptables -A FORWARD -m connlabel --label 128"), 0);
+	assert_int_equal(harness_run(r.net, "iptables -C FORWARD -m connlabel --label 4"), 1);
 	assert_int_equal(send_udp(&r, true, false, 41005, 53), 1);     /* F: no area */
-	assert_int_equal(run(r.net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT"),
-			 0);
+	harness_run_ok(r.net, "iptables -F FORWARD");
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 3 --set -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, false, 41005, 53), 0);
 	usnf_net_destroy(r.net);
 }
@@ -291,12 +244,12 @@ static void test_label_event(void **state)
 
 	(void)state;
 	router_up(&r);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 9"), 0);
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 9");
 	assert_int_equal(ct_event_listen(r.net, ev_count, &ev), 0);
 	assert_int_equal(send_udp(&r, true, false, 42000, 53), 1);     /* [NEW] */
 	assert_int_equal(ev.total, 1);
 	assert_int_equal(ev.label, 0);
-	assert_int_equal(run(r.net, "iptables -A FORWARD -m connlabel --label 9 --set"), 0);
+	harness_run_ok(r.net, "iptables -A FORWARD -m connlabel --label 9 --set");
 	assert_int_equal(send_udp(&r, true, false, 42000, 53), 1);     /* [UPDATE] */
 	assert_int_equal(ev.total, 2);
 	assert_int_equal(ev.label, 1);
@@ -313,12 +266,11 @@ static void test_v6_edges(void **state)
 
 	(void)state;
 	router_up(&r);
-	assert_int_equal(run(r.net, "ip6tables -P FORWARD DROP"), 0);
-	assert_int_equal(run(r.net, "ip6tables -A FORWARD -p udp --dport 53 -m connlabel "
-				    "--label 127 --set"), 0);
-	assert_int_equal(run(r.net, "ip6tables -A FORWARD -p udp --dport 54 -m connlabel "
-				    "--label 0 --set"), 0);
-	assert_int_equal(run(r.net, "ip6tables -A FORWARD -m connlabel --label 127 -j ACCEPT"), 0);
+	harness_run_ok(r.net, "ip6tables -P FORWARD DROP");
+	harness_run_ok(r.net, "ip6tables -A FORWARD -p udp --dport 53 -m connlabel "
+			      "--label 127 --set");
+	harness_run_ok(r.net, "ip6tables -A FORWARD -p udp --dport 54 -m connlabel --label 0 --set");
+	harness_run_ok(r.net, "ip6tables -A FORWARD -m connlabel --label 127 -j ACCEPT");
 	assert_int_equal(send_udp(&r, true, true, 43000, 53), 1);
 	assert_int_equal(send_udp(&r, false, true, 43000, 53), 1);
 	assert_int_equal(send_udp(&r, true, true, 43001, 54), 0);      /* bit 0 only */
@@ -334,16 +286,18 @@ static void test_rules(void **state)
 
 	(void)state;
 	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(run2(net, "iptables -A INPUT -m connlabel --label 128", NULL, &err), 4);
+	assert_int_equal(harness_cli(net, "iptables -A INPUT -m connlabel --label 128", NULL, &err),
+			 4);
 	assert_string_equal(sb_str(&err), "iptables v1.8.9 (nf_tables):  RULE_APPEND failed "
 			    "(Numerical result out of range): rule in chain INPUT\n");
 	sb_reset(&err);
-	assert_int_equal(run2(net, "iptables -A INPUT -m connlabel --label -1", NULL, &err), 2);
+	assert_int_equal(harness_cli(net, "iptables -A INPUT -m connlabel --label -1", NULL, &err),
+			 2);
 	assert_non_null(strstr(sb_str(&err), "label '-1' not found or invalid value"));
-	assert_int_equal(run(net, "iptables -A INPUT -m connlabel --label 0x10"), 0);
-	assert_int_equal(run(net, "iptables -A INPUT -m connlabel --label 65537 --set"), 0);
-	assert_int_equal(run(net, "iptables -A INPUT -m connlabel ! --label 010"), 0);
-	assert_int_equal(run2(net, "iptables -S INPUT", &out, NULL), 0);
+	harness_run_ok(net, "iptables -A INPUT -m connlabel --label 0x10");
+	harness_run_ok(net, "iptables -A INPUT -m connlabel --label 65537 --set");
+	harness_run_ok(net, "iptables -A INPUT -m connlabel ! --label 010");
+	assert_int_equal(harness_cli(net, "iptables -S INPUT", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "-P INPUT ACCEPT\n"
 			    "-A INPUT -m connlabel --label \"16\"\n"
 			    "-A INPUT -m connlabel --label \"1\" --set\n"

@@ -20,44 +20,7 @@
 #include "cli/cli.h"
 #include "pkt/csum.h"
 
-#define MAXOUT 16
-
-struct capture {
-	unsigned int n;
-	uint32_t len[MAXOUT];
-	uint8_t frame[MAXOUT][256];
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)ifindex;
-	(void)p;
-	if (c->n < MAXOUT) {
-		c->len[c->n] = len;
-		memcpy(c->frame[c->n], f, len < 256 ? len : 256);
-		c->n++;
-	}
-}
-
-static int run(struct usnf_net *net, const char *line, struct strbuf *out)
-{
-	char buf[512], *argv[32];
-	int argc = 0, rc;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	rc = cli_run(&c, argc, argv);
-	if (out)
-		sb_add(out, sb_str(&c.out));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
+#include "engine_harness.h"
 
 static const uint8_t rmac0[6] = { 2, 0, 0, 0, 0, 1 }, rmac1[6] = { 2, 0, 0, 0, 0, 2 };
 static const uint8_t cmac[6] = { 2, 1, 0, 0, 0, 10 }, smac[6] = { 2, 1, 0, 0, 1, 0xfe };
@@ -127,6 +90,7 @@ static const char *const setup[] = {
 	"iptables -t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp",
 	"iptables -t raw -A PREROUTING -p udp --dport 69 -j CT --helper tftp",
 	"iptables -t nat -A POSTROUTING -o eth1 -j SNAT --to-source 192.0.2.100",
+	NULL,
 };
 
 /* The kernel's `conntrack -L expect` after the same packets (newest first). */
@@ -160,22 +124,16 @@ static void session(struct usnf_net *net, int eth0, int eth1)
 
 static void test_expect_list(void **state)
 {
-	static struct capture cap;
+	static struct harness_cap cap;
 	struct usnf_net *net = NULL;
 	struct strbuf out = STRBUF_INIT;
 	const uint8_t *ip, *th;
 	uint32_t s, d, len;
-	int eth0, eth1;
+	int ifindex[2];
 
 	(void)state;
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &eth0), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &eth1), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(net, setup[i], NULL), 0);
-	memset(&cap, 0, sizeof(cap));
-	usnf_net_set_tx(net, cap_tx, &cap);
-	session(net, eth0, eth1);
+	net = harness_router(ifindex, 2, setup, &cap);
+	session(net, ifindex[0], ifindex[1]);
 	assert_int_equal(cap.n, 7);
 	/* The PORT command leaves with the NATed address, two bytes longer. */
 	ip = cap.frame[5] + 14;
@@ -188,18 +146,18 @@ static void test_expect_list(void **state)
 	memcpy(&d, ip + 16, 4);
 	assert_int_equal(csum_fold(csum_partial(th, len, csum_pseudo4(s, d, 6, len))), 0);
 
-	assert_int_equal(run(net, "conntrack -L expect", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -L expect", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), expect_list);
 	sb_reset(&out);
-	assert_int_equal(run(net, "conntrack -C expect", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -C expect", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "2\n");
 	sb_reset(&out);
-	assert_int_equal(run(net, "conntrack -L expect -f ipv6", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -L expect -f ipv6", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "");
 	/* The masters go: their expectations with them. */
-	assert_int_equal(run(net, "conntrack -F", NULL), 0);
+	harness_run_ok(net, "conntrack -F");
 	sb_reset(&out);
-	assert_int_equal(run(net, "conntrack -C expect", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -C expect", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "0\n");
 	sb_release(&out);
 	usnf_net_destroy(net);
@@ -207,25 +165,19 @@ static void test_expect_list(void **state)
 
 static void test_expect_flush(void **state)
 {
-	static struct capture cap;
+	static struct harness_cap cap;
 	struct usnf_net *net = NULL;
 	struct strbuf out = STRBUF_INIT;
-	int eth0, eth1;
+	int ifindex[2];
 
 	(void)state;
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &eth0), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &eth1), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(net, setup[i], NULL), 0);
-	memset(&cap, 0, sizeof(cap));
-	usnf_net_set_tx(net, cap_tx, &cap);
-	session(net, eth0, eth1);
-	assert_int_equal(run(net, "conntrack -F expect", NULL), 0);
-	assert_int_equal(run(net, "conntrack -C expect", &out), 0);
+	net = harness_router(ifindex, 2, setup, &cap);
+	session(net, ifindex[0], ifindex[1]);
+	harness_run_ok(net, "conntrack -F expect");
+	assert_int_equal(harness_cli(net, "conntrack -C expect", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "0\n");
 	sb_reset(&out);
-	assert_int_equal(run(net, "conntrack -C", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -C", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "2\n");
 	sb_release(&out);
 	usnf_net_destroy(net);

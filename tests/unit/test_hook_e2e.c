@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "pkt/csum.h"
 
+#include "engine_harness.h"
+
 /*
  * The example of the library's use: like a kernel module, a program registers a
  * hook function on PREROUTING that counts IPv4 UDP datagrams to port 9 (discard)
@@ -36,42 +38,6 @@ static unsigned int discard_hook(void *priv, struct pkt *pkt, const struct usnf_
 		return USNF_ACCEPT;
 	c->dropped++;
 	return USNF_DROP;
-}
-
-struct txlog {
-	unsigned int n;
-	int ifindex;
-	uint8_t frame[128];
-	uint32_t len;
-};
-
-static void tx_cb(void *ctx, int ifindex, const uint8_t *frame, uint32_t len,
-		  const struct pkt *pkt)
-{
-	struct txlog *t = ctx;
-
-	t->n++;
-	t->ifindex = ifindex;
-	t->len = len < sizeof(t->frame) ? len : sizeof(t->frame);
-	memcpy(t->frame, frame, t->len);
-}
-
-static int run(struct usnf_net *net, const char *line)
-{
-	char copy[200], *argv[16], *save = NULL;
-	int argc = 0, rc;
-	struct cli_ctx ctx = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-
-	strcpy(copy, line);
-	for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	argv[argc] = NULL;
-	rc = cli_run(&ctx, argc, argv);
-	if (rc)
-		print_error("%s: %d %s\n", line, rc, sb_str(&ctx.err));
-	sb_release(&ctx.out);
-	sb_release(&ctx.err);
-	return rc;
 }
 
 /* A UDP/IPv4 frame 10.0.0.2 -> 192.168.1.1:dport arriving at 02:00:00:00:00:01. */
@@ -109,51 +75,38 @@ static const char *const router_setup[] = {
 		NULL,
 };
 
-static struct usnf_net *router_new(int *eth0, int *eth1)
-{
-	struct usnf_net *net;
-
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", eth0), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", eth1), 0);
-	for (int i = 0; router_setup[i]; i++)
-		assert_int_equal(run(net, router_setup[i]), 0);
-	return net;
-}
-
 static void test_discard_hook_on_router(void **state)
 {
 	struct discard_counter cnt = { 0 };
 	struct usnf_hook_ops ops = { .hook = discard_hook, .priv = &cnt, .pf = USNF_NFPROTO_IPV4,
 				     .hooknum = USNF_INET_PRE_ROUTING,
 				     .priority = USNF_PRI_FILTER };
-	struct txlog tx = { 0 };
+	struct harness_cap cap;
 	struct usnf_net *net;
-	int eth0, eth1;
+	int eth[2];
 	uint8_t f[64];
 	uint32_t len;
 
-	net = router_new(&eth0, &eth1);
-	usnf_net_set_tx(net, tx_cb, &tx);
+	net = harness_router(eth, 2, router_setup, &cap);
 	assert_int_equal(usnf_hook_register(net, &ops), 0);
 
 	len = udp_frame(f, 53);
-	assert_int_equal(usnf_net_rx(net, eth0, f, len), USNF_FATE_FORWARDED);
-	assert_int_equal(tx.n, 1);
-	assert_int_equal(tx.ifindex, eth1);
-	assert_int_equal(tx.frame[14 + 8], 63);         /* TTL decremented */
+	assert_int_equal(usnf_net_rx(net, eth[0], f, len), USNF_FATE_FORWARDED);
+	assert_int_equal(cap.n, 1);
+	assert_int_equal(cap.ifindex[0], eth[1]);
+	assert_int_equal(cap.frame[0][14 + 8], 63);     /* TTL decremented */
 
 	len = udp_frame(f, 9);
-	assert_int_equal(usnf_net_rx(net, eth0, f, len), USNF_FATE_DROPPED);
-	assert_int_equal(tx.n, 1);
+	assert_int_equal(usnf_net_rx(net, eth[0], f, len), USNF_FATE_DROPPED);
+	assert_int_equal(cap.n, 1);
 	assert_int_equal(usnf_net_drop_count(net, PKT_DROP_NETFILTER_DROP), 1);
 	assert_int_equal(cnt.seen, 2);
 	assert_int_equal(cnt.dropped, 1);
 
 	/* Unregistered: port 9 goes through. */
 	usnf_hook_unregister(net, &ops);
-	assert_int_equal(usnf_net_rx(net, eth0, f, len), USNF_FATE_FORWARDED);
-	assert_int_equal(tx.n, 2);
+	assert_int_equal(usnf_net_rx(net, eth[0], f, len), USNF_FATE_FORWARDED);
+	assert_int_equal(cap.n, 2);
 	assert_int_equal(cnt.seen, 2);
 	usnf_net_destroy(net);
 }
@@ -165,25 +118,26 @@ static void test_discard_hook_on_router(void **state)
  */
 static void test_recent_list_lifetime(void **state)
 {
-	struct txlog tx = { 0 };
+	struct harness_cap cap;
 	struct usnf_net *net;
 	uint8_t f[64];
-	int eth0, eth1;
+	int eth[2];
 
-	net = router_new(&eth0, &eth1);
-	usnf_net_set_tx(net, tx_cb, &tx);
-	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 53 -m recent --name seen --set"), 0);
-	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck -j DROP"), 0);
-	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 53)), USNF_FATE_FORWARDED);
-	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_DROPPED);
+	net = harness_router(eth, 2, router_setup, &cap);
+	harness_run_ok(net, "iptables -A FORWARD -p udp --dport 53 -m recent --name seen --set");
+	harness_run_ok(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck "
+			    "-j DROP");
+	assert_int_equal(usnf_net_rx(net, eth[0], f, udp_frame(f, 53)), USNF_FATE_FORWARDED);
+	assert_int_equal(usnf_net_rx(net, eth[0], f, udp_frame(f, 9)), USNF_FATE_DROPPED);
 
-	assert_int_equal(run(net, "iptables -D FORWARD 1"), 0);
-	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_DROPPED);
+	harness_run_ok(net, "iptables -D FORWARD 1");
+	assert_int_equal(usnf_net_rx(net, eth[0], f, udp_frame(f, 9)), USNF_FATE_DROPPED);
 
-	assert_int_equal(run(net, "iptables -F FORWARD"), 0);
-	assert_int_equal(run(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck -j DROP"), 0);
-	assert_int_equal(usnf_net_rx(net, eth0, f, udp_frame(f, 9)), USNF_FATE_FORWARDED);
-	assert_int_equal(tx.n, 2);
+	harness_run_ok(net, "iptables -F FORWARD");
+	harness_run_ok(net, "iptables -A FORWARD -p udp --dport 9 -m recent --name seen --rcheck "
+			    "-j DROP");
+	assert_int_equal(usnf_net_rx(net, eth[0], f, udp_frame(f, 9)), USNF_FATE_FORWARDED);
+	assert_int_equal(cap.n, 2);
 	usnf_net_destroy(net);
 }
 

@@ -21,6 +21,8 @@
 #include "nat/nat.h"
 #include "pkt/csum.h"
 
+#include "engine_harness.h"
+
 /* ---- allocator vs reference ---- */
 
 struct occ {
@@ -191,45 +193,6 @@ static void test_alloc_offset(void **state)
 
 /* ---- SNAT end to end ---- */
 
-#define MAXOUT 64
-
-struct capture {
-	unsigned int n;
-	uint32_t len[MAXOUT];
-	uint8_t frame[MAXOUT][256];
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)ifindex;
-	(void)p;
-	if (c->n < MAXOUT) {
-		c->len[c->n] = len;
-		memcpy(c->frame[c->n], f, len < 256 ? len : 256);
-		c->n++;
-	}
-}
-
-static int run(struct usnf_net *net, const char *line, struct strbuf *out)
-{
-	char buf[512], *argv[32];
-	int argc = 0, rc;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	rc = cli_run(&c, argc, argv);
-	if (out)
-		sb_add(out, sb_str(&c.out));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
-
 /* A UDP frame from 10.0.0.h:sport to 203.0.113.9:53 with a valid (or zero) checksum. */
 static uint32_t udp_frame(uint8_t *f, unsigned int h, uint16_t sport, bool zero_csum)
 {
@@ -266,7 +229,7 @@ static uint32_t udp_frame(uint8_t *f, unsigned int h, uint16_t sport, bool zero_
 
 static void test_snat_e2e(void **state)
 {
-	static const char *setup[] = {
+	static const char *const setup[] = {
 		"ip link set eth0 address 02:00:00:00:00:01 up",
 		"ip link set eth1 address 02:00:00:00:00:02 up",
 		"ip addr add 10.0.0.1/24 dev eth0",
@@ -275,28 +238,23 @@ static void test_snat_e2e(void **state)
 		"ip neigh add 192.0.2.254 lladdr 02:01:00:00:01:fe dev eth1 nud permanent",
 		"sysctl -w net.ipv4.ip_forward=1",
 		"iptables -t nat -A POSTROUTING -o eth1 -p udp -j SNAT --to-source 192.0.2.7:40000-40015",
+		NULL,
 	};
-	static struct capture cap;
+	static struct harness_cap cap;
 	struct usnf_net *net = NULL;
 	struct strbuf out = STRBUF_INIT;
 	uint8_t f[128], seen[16] = { 0 };
-	int idx, eth0;
+	int ifindex[2];
 
 	(void)state;
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &eth0), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &idx), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(net, setup[i], NULL), 0);
+	net = harness_router(ifindex, 2, setup, &cap);
 	nat_set_deterministic(net, true);
-	memset(&cap, 0, sizeof(cap));
-	usnf_net_set_tx(net, cap_tx, &cap);
 	/* 17 hosts, same source port: 16 mappings fit, the 17th finds none. */
 	for (unsigned int h = 0; h < 17; h++) {
 		uint32_t len = udp_frame(f, 10 + h, 40003, h % 3 == 0);
 
 		usnf_net_set_clock(net, (uint64_t)(h + 1) * 1000000);
-		usnf_net_rx(net, eth0, f, len);
+		usnf_net_rx(net, ifindex[0], f, len);
 	}
 	assert_int_equal(cap.n, 16);
 	for (unsigned int i = 0; i < cap.n; i++) {
@@ -319,7 +277,7 @@ static void test_snat_e2e(void **state)
 			assert_int_equal(csum_fold(csum_partial(u, 12, csum_pseudo4(s, d, 17, 12))),
 					 0);
 	}
-	assert_int_equal(run(net, "conntrack -C", &out), 0);
+	assert_int_equal(harness_cli(net, "conntrack -C", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), "16\n");
 	sb_reset(&out);
 	nat_stats_format(net, &out);

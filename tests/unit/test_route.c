@@ -15,6 +15,8 @@
 #include "route/lpm.h"
 #include "route/route.h"
 
+#include "engine_harness.h"
+
 #define AF4 2
 #define AF6 10
 
@@ -223,31 +225,10 @@ static void test_neigh(void **state)
 	usnf_net_destroy(net);
 }
 
-/* Run one command line (words split on spaces); its stdout is appended to out. */
-static int ip_run(struct usnf_net *net, const char *line, struct strbuf *out)
-{
-	char buf[256], *argv[32];
-	int argc = 0;
-
-	strncpy(buf, line, sizeof(buf) - 1);
-	buf[sizeof(buf) - 1] = 0;
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-	int rc = cli_run(&c, argc, argv);
-
-	if (out)
-		sb_add(out, sb_str(&c.out));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
-
 /* `ip addr/route/neigh show` print what iproute2 prints for the same state (checked in a netns). */
 static void test_ip_show(void **state)
 {
-	static const char *setup[] = {
+	static const char *const setup[] = {
 		"ip link set eth0 address 02:00:00:0a:00:01 up",
 		"ip -6 addr add fd00:1::1/64 dev eth0",
 		"ip -6 addr add fe80::1/64 dev eth0",
@@ -264,6 +245,7 @@ static void test_ip_show(void **state)
 		"ip neigh add 10.1.0.77 lladdr 02:00:00:00:00:4d dev eth0 nud reachable",
 		"ip neigh add 10.1.0.78 lladdr 02:00:00:00:00:4e dev eth0 nud noarp",
 		"ip -6 neigh add fe80::9 lladdr 02:00:00:00:00:09 dev eth0 nud stale",
+		NULL,
 	};
 	static const char want_addr[] =
 		"2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n"
@@ -296,27 +278,23 @@ static void test_ip_show(void **state)
 	static const char want_neigh[] =
 		"10.1.0.77 dev eth0 lladdr 02:00:00:00:00:4d REACHABLE \n"
 		"fe80::9 dev eth0 lladdr 02:00:00:00:00:09 STALE \n";
-	struct usnf_net *net = NULL;
+	struct usnf_net *net;
 	struct strbuf out = STRBUF_INIT;
-	int idx;
 
 	(void)state;
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(ip_run(net, setup[i], NULL), 0);
-	assert_int_equal(ip_run(net, "ip addr show dev eth0", &out), 0);
+	net = harness_router(NULL, 1, setup, NULL);
+	assert_int_equal(harness_cli(net, "ip addr show dev eth0", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), want_addr);
 	sb_reset(&out);
-	assert_int_equal(ip_run(net, "ip route show", &out), 0);
+	assert_int_equal(harness_cli(net, "ip route show", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), want_route);
 	sb_reset(&out);
 	/* ::1 (lo) comes first in the kernel's walk, the default route would be last. */
-	assert_int_equal(ip_run(net, "ip -6 route show", &out), 0);
+	assert_int_equal(harness_cli(net, "ip -6 route show", &out, NULL), 0);
 	assert_memory_equal(sb_str(&out), "::1 dev lo proto kernel metric 256 pref medium\n", 47);
 	assert_string_equal(sb_str(&out) + 47, want_route6);
 	sb_reset(&out);
-	assert_int_equal(ip_run(net, "ip neigh show", &out), 0);
+	assert_int_equal(harness_cli(net, "ip neigh show", &out, NULL), 0);
 	assert_string_equal(sb_str(&out), want_neigh);
 	sb_release(&out);
 	usnf_net_destroy(net);

@@ -16,51 +16,14 @@
 #include "pkt/csum.h"
 #include "stack/net.h"
 
-#define MAXOUT 16
-
-struct capture {
-	unsigned int n;
-	int ifindex[MAXOUT];
-	uint32_t len[MAXOUT];
-	uint8_t frame[MAXOUT][1600];
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)p;
-	if (c->n < MAXOUT) {
-		c->ifindex[c->n] = ifindex;
-		c->len[c->n] = len;
-		memcpy(c->frame[c->n], f, len < 1600 ? len : 1600);
-		c->n++;
-	}
-}
-
-static int run(struct usnf_net *net, const char *line)
-{
-	char buf[512], *argv[32];
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-	int rc = cli_run(&c, argc, argv);
-
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
+#include "engine_harness.h"
 
 static const uint8_t R0[6] = { 2, 0, 0, 0, 0, 1 }, H0[6] = { 2, 1, 0, 0, 0, 10 };
 
 /* A router: eth0 10.0.0.1/24 (host .10), eth1 192.0.2.1/24 mtu 1000 (gateway .254). */
-static struct usnf_net *router(struct capture *cap)
+static struct usnf_net *router(struct harness_cap *cap)
 {
-	static const char *setup[] = {
+	static const char *const setup[] = {
 		"ip link set eth0 address 02:00:00:00:00:01 up",
 		"ip link set eth1 address 02:00:00:00:00:02 up",
 		"ip addr add 10.0.0.1/24 dev eth0",
@@ -73,18 +36,9 @@ static struct usnf_net *router(struct capture *cap)
 		"ip neigh add 192.0.2.254 lladdr 02:01:00:00:01:fe dev eth1 nud permanent",
 		"sysctl -w net.ipv4.ip_forward=1",
 		"ip link set eth1 mtu 1000",
+		NULL,
 	};
-	struct usnf_net *net = NULL;
-	int idx;
-
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &idx), 0);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(net, setup[i]), 0);
-	memset(cap, 0, sizeof(*cap));
-	usnf_net_set_tx(net, cap_tx, cap);
-	return net;
+	return harness_router(NULL, 2, setup, cap);
 }
 
 static uint32_t eth(uint8_t *f, const uint8_t *dst, const uint8_t *src, uint16_t type)
@@ -139,7 +93,7 @@ static void l4csum4(uint8_t *iph, uint32_t l4len, unsigned int coff)
 
 static void test_arp_reply(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	uint8_t f[64];
@@ -166,7 +120,7 @@ static void test_arp_reply(void **state)
 
 static void test_echo_and_rst(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n = eth(f, R0, H0, 0x0800);
@@ -215,7 +169,7 @@ static void test_echo_and_rst(void **state)
 
 static void test_ttl_and_frag(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	static uint8_t f[1600];
 	uint32_t n = eth(f, R0, H0, 0x0800);
@@ -262,7 +216,7 @@ static void test_ttl_and_frag(void **state)
 /* A ping in two fragments is reassembled before the echo reply (ip_defrag()). */
 static void test_local_defrag(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t whole[20 + 8 + 24], f[128];
 	uint32_t n = eth(f, R0, H0, 0x0800);
@@ -300,7 +254,7 @@ static uint32_t udp4_frame(uint8_t *f, const char *src, const char *dst, uint8_t
 /* ip_error(): a source starts with error_burst (5 s) of tokens, each error costs 1 s. */
 static void test_ip_error_pacing(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n;
@@ -309,8 +263,8 @@ static void test_ip_error_pacing(void **state)
 	(void)state;
 	/* The scenarios' setting: icmp_send() itself limits nothing. */
 	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.icmp_ratelimit", "0"), 0);
-	assert_int_equal(run(net, "ip route add unreachable 198.18.0.0/24"), 0);
-	assert_int_equal(run(net, "ip neigh add 10.0.0.11 lladdr 02:01:00:00:00:0b dev eth0 nud permanent"), 0);
+	harness_run_ok(net, "ip route add unreachable 198.18.0.0/24");
+	harness_run_ok(net, "ip neigh add 10.0.0.11 lladdr 02:01:00:00:00:0b dev eth0 nud permanent");
 	n = udp4_frame(f, "10.0.0.10", "198.18.0.5", 64);
 	for (int i = 0; i < 7; i++) {
 		usnf_net_set_clock(net, t + (uint64_t)i * 10000000ull);
@@ -340,14 +294,14 @@ static void test_ip_error_pacing(void **state)
 /* ip_rt_send_redirect(): out where it came in, from an on-link source: a host redirect. */
 static void test_redirect(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n;
 	uint64_t t = 1700000000ull * 1000000000ull;
 
 	(void)state;
-	assert_int_equal(run(net, "ip neigh add 10.0.0.20 lladdr 02:01:00:00:00:14 dev eth0 nud permanent"), 0);
+	harness_run_ok(net, "ip neigh add 10.0.0.20 lladdr 02:01:00:00:00:14 dev eth0 nud permanent");
 	n = udp4_frame(f, "10.0.0.10", "10.0.0.20", 64);
 	usnf_net_set_clock(net, t);
 	assert_int_equal(usnf_net_rx(net, 2, f, n), USNF_FATE_FORWARDED);
@@ -383,15 +337,15 @@ static void test_redirect(void **state)
 /* The inet_peer table is bounded: more sources than entries recycle the oldest. */
 static void test_peer_table_bounded(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	char src[32];
 	uint32_t n;
 
 	(void)state;
-	assert_int_equal(run(net, "ip route add unreachable 198.18.0.0/24"), 0);
-	assert_int_equal(run(net, "ip route add 172.16.0.0/12 dev eth0"), 0);
+	harness_run_ok(net, "ip route add unreachable 198.18.0.0/24");
+	harness_run_ok(net, "ip route add 172.16.0.0/12 dev eth0");
 	for (int i = 0; i < 3000; i++) {
 		snprintf(src, sizeof(src), "172.16.%d.%d", i / 250, 1 + i % 250);
 		n = udp4_frame(f, src, "198.18.0.5", 64);
@@ -448,7 +402,7 @@ static uint32_t frag6_frame(uint8_t *f, const uint8_t *l4, uint32_t off, uint32_
 
 static void test_ipv6_reassembly(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t ic[48], f[160];
 	uint32_t n;
@@ -508,7 +462,7 @@ static void test_ipv6_reassembly(void **state)
 /* ip6frag_time: a queue with its first fragment dies with "reassembly time exceeded". */
 static void test_ipv6_reassembly_timeout(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t ic[48], f[160];
 	uint32_t n;
@@ -537,7 +491,7 @@ static void test_ipv6_reassembly_timeout(void **state)
 /* Queues hold a bounded share of the pool: forwarding never runs out of buffers. */
 static void test_reassembly_bounded(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t ic[48], f[160];
 	uint32_t n;
@@ -577,7 +531,7 @@ static uint32_t arp_frame(uint8_t *f, uint16_t op, const uint8_t *dst, const uin
 /* A next hop without a neighbour entry: ARP, the packet waits, the answer sends it. */
 static void test_neigh_resolution(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	static const uint8_t H77[6] = { 2, 1, 0, 0, 1, 0x4d }, R1[6] = { 2, 0, 0, 0, 0, 2 };
 	static const uint8_t bc[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -627,7 +581,7 @@ static void test_neigh_resolution(void **state)
 /* ip_options_echo(): a record-route option comes back with our address added. */
 static void test_options_echo(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n = eth(f, R0, H0, 0x0800);
@@ -662,7 +616,7 @@ static void test_options_echo(void **state)
 /* A forwarding router answers on the subnet-router anycast address of its prefixes. */
 static void test_anycast_echo(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	static const uint8_t any6[16] = { 0xfd };
 	uint8_t f[160];
@@ -686,7 +640,7 @@ static void test_anycast_echo(void **state)
 	/* Not forwarding: the anycast address does not exist. */
 	usnf_net_rx(net, 2, f, n + 56);
 	assert_int_equal(cap.n, 0);
-	assert_int_equal(run(net, "sysctl -w net.ipv6.conf.all.forwarding=1"), 0);
+	harness_run_ok(net, "sysctl -w net.ipv6.conf.all.forwarding=1");
 	assert_int_equal(usnf_net_rx(net, 2, f, n + 56), USNF_FATE_LOCAL);
 	assert_int_equal(cap.n, 1);
 	assert_int_equal(cap.frame[0][54], 129);
@@ -705,27 +659,27 @@ static void test_sysctl_and_ip_errors(void **state)
 	assert_int_equal(usnf_sysctl_get(net, "net.ipv4.ip_forward", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "0");
 	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
-	assert_int_equal(run(net, "sysctl -w net.ipv4.ip_forward=1"), 0);
+	harness_run_ok(net, "sysctl -w net.ipv4.ip_forward=1");
 	assert_int_equal(usnf_sysctl_get(net, "net/ipv4/conf/eth0/forwarding", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "1");
 	assert_int_equal(usnf_sysctl_get(net, "net.ipv4.conf.default.forwarding", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "1");
-	assert_int_equal(run(net, "sysctl -w net.ipv4.no_such_key=1"), 1);
+	assert_int_equal(harness_run(net, "sysctl -w net.ipv4.no_such_key=1"), 1);
 	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.ip_default_ttl", "0"), -EINVAL);
 	assert_int_equal(usnf_sysctl_set(net, "net.ipv4.ip_forward", "x"), -EINVAL);
-	assert_int_equal(run(net, "sysctl -w net.ipv6.conf.all.forwarding=1"), 0);
+	harness_run_ok(net, "sysctl -w net.ipv6.conf.all.forwarding=1");
 	assert_int_equal(usnf_sysctl_get(net, "net.ipv6.conf.eth0.forwarding", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "1");
-	assert_int_equal(run(net, "ip link set eth9 up"), 1);
-	assert_int_equal(run(net, "ip link set eth0 up"), 0);
-	assert_int_equal(run(net, "ip addr add 10.1.1.1/24 dev eth0"), 0);
-	assert_int_equal(run(net, "ip addr add 10.1.1.1/24 dev eth0"), 2);
-	assert_int_equal(run(net, "ip route add default via 10.9.9.9"), 2);
-	assert_int_equal(run(net, "ip route add default via 10.1.1.254"), 0);
-	assert_int_equal(run(net, "ip route add default via 10.1.1.254"), 2);
-	assert_int_equal(run(net, "ip route del 10.7.0.0/16"), 2);
-	assert_int_equal(run(net, "ip route add unreachable 10.7.0.0/16"), 0);
-	assert_int_equal(run(net, "ip route del 10.7.0.0/16"), 0);
+	assert_int_equal(harness_run(net, "ip link set eth9 up"), 1);
+	harness_run_ok(net, "ip link set eth0 up");
+	harness_run_ok(net, "ip addr add 10.1.1.1/24 dev eth0");
+	assert_int_equal(harness_run(net, "ip addr add 10.1.1.1/24 dev eth0"), 2);
+	assert_int_equal(harness_run(net, "ip route add default via 10.9.9.9"), 2);
+	harness_run_ok(net, "ip route add default via 10.1.1.254");
+	assert_int_equal(harness_run(net, "ip route add default via 10.1.1.254"), 2);
+	assert_int_equal(harness_run(net, "ip route del 10.7.0.0/16"), 2);
+	harness_run_ok(net, "ip route add unreachable 10.7.0.0/16");
+	harness_run_ok(net, "ip route del 10.7.0.0/16");
 	usnf_net_destroy(net);
 }
 

@@ -29,45 +29,7 @@
 #include "ct/ct_synproxy.h"
 #include "pkt/csum.h"
 
-#define MAXOUT 16
-
-struct capture {
-	unsigned int n;
-	int ifindex[MAXOUT];
-	uint32_t len[MAXOUT];
-	uint8_t frame[MAXOUT][256];
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)p;
-	if (c->n < MAXOUT) {
-		c->ifindex[c->n] = ifindex;
-		c->len[c->n] = len;
-		memcpy(c->frame[c->n], f, len < 256 ? len : 256);
-		c->n++;
-	}
-}
-
-static int run(struct usnf_net *net, const char *line, struct strbuf *out)
-{
-	char buf[512], *argv[40];
-	int argc = 0, rc;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 39; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	rc = cli_run(&c, argc, argv);
-	if (out)
-		sb_add(out, sb_str(&c.out));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
+#include "engine_harness.h"
 
 static const uint8_t rmac0[6] = { 2, 0, 0, 0, 0, 1 }, rmac1[6] = { 2, 0, 0, 0, 0, 2 };
 static const uint8_t cmac[6] = { 2, 1, 0, 0, 0, 10 }, smac[6] = { 2, 1, 0, 0, 1, 20 };
@@ -164,7 +126,7 @@ static uint32_t frame4(uint8_t *f, bool from_client, uint16_t id, const struct s
  * Frame i of cap is the IPv4 segment s from src to dst with that TTL and IP ID,
  * sent on ifindex, DF set, TOS 0, every checksum right.
  */
-static void expect4(const struct capture *cap, unsigned int i, int ifindex, uint8_t ttl,
+static void expect4(const struct harness_cap *cap, unsigned int i, int ifindex, uint8_t ttl,
 		    uint16_t id, bool to_client, const struct seg *s)
 {
 	uint8_t want[256];
@@ -205,6 +167,7 @@ static const char *const setup4[] = {
 	 "-j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460"),
 	"iptables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID -j DROP",
 	"sysctl -w net.netfilter.nf_conntrack_tcp_loose=0",
+	NULL,
 };
 
 /* The recorded handshake's numbers (Linux 6.18, python sockets on both ends). */
@@ -218,19 +181,18 @@ static const char *const setup4[] = {
 struct router {
 	struct usnf_net *net;
 	int eth0, eth1;
-	struct capture cap;
+	struct harness_cap cap;
 };
 
-static void router_up(struct router *r, const char *const *setup, size_t n)
+static void router_up(struct router *r, const char *const *setup)
 {
+	int ifindex[2];
+
 	memset(r, 0, sizeof(*r));
-	assert_int_equal(usnf_net_create(&r->net), 0);
-	assert_int_equal(usnf_iface_add(r->net, "eth0", &r->eth0), 0);
-	assert_int_equal(usnf_iface_add(r->net, "eth1", &r->eth1), 0);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(run(r->net, setup[i], NULL), 0);
+	r->net = harness_router(ifindex, 2, setup, &r->cap);
+	r->eth0 = ifindex[0];
+	r->eth1 = ifindex[1];
 	assert_int_equal(ct_synproxy_set_seed(r->net, 42), 0);
-	usnf_net_set_tx(r->net, cap_tx, &r->cap);
 	usnf_net_set_clock(r->net, NOW_NS);
 }
 
@@ -265,7 +227,7 @@ static void test_handshake4(void **state)
 	uint32_t c, tsv, tsoff;
 
 	(void)state;
-	router_up(&r, setup4, sizeof(setup4) / sizeof(setup4[0]));
+	router_up(&r, setup4);
 
 	/* 1. The client's SYN: a SYN-ACK from the server's address with the cookie C,
 	 * window 0, MSS 1460 (the rule's), SACK-permitted and our TSval echoing the
@@ -370,7 +332,7 @@ static void test_handshake4(void **state)
 	assert_int_equal(st.syn_received, 1);
 	assert_int_equal(st.cookie_valid, 1);
 	assert_int_equal(st.cookie_invalid, 0);
-	assert_int_equal(run(r.net, "conntrack -L", &out), 0);
+	assert_int_equal(harness_cli(r.net, "conntrack -L", &out, NULL), 0);
 	assert_non_null(strstr(sb_str(&out), "ESTABLISHED src=10.9.1.10 dst=10.9.2.20 sport=33296 "
 				       "dport=80 src=10.9.2.20 dst=10.9.1.10 sport=80 "
 				       "dport=33296 [ASSURED]"));
@@ -387,7 +349,7 @@ static void test_bad_cookie4(void **state)
 	uint32_t c, tsv;
 
 	(void)state;
-	router_up(&r, setup4, sizeof(setup4) / sizeof(setup4[0]));
+	router_up(&r, setup4);
 	c = client_syn(&r);
 	tsv = get32(r.cap.frame[0] + 14 + 20 + 28);
 	{
@@ -452,7 +414,7 @@ static void test_server_rst4(void **state)
 	uint32_t c, tsv;
 
 	(void)state;
-	router_up(&r, setup4, sizeof(setup4) / sizeof(setup4[0]));
+	router_up(&r, setup4);
 	c = client_syn(&r);
 	tsv = get32(r.cap.frame[0] + 14 + 20 + 28);
 	{
@@ -475,7 +437,7 @@ static void test_server_rst4(void **state)
 
 		/* As on Linux (recorded with make-synproxy-scenario --live, no server
 		 * listening): the reset connection is gone. */
-		assert_int_equal(run(r.net, "conntrack -L", &out), 0);
+		assert_int_equal(harness_cli(r.net, "conntrack -L", &out, NULL), 0);
 		assert_string_equal(sb_str(&out), "");
 		sb_release(&out);
 	}
@@ -497,6 +459,7 @@ static const char *const setup6[] = {
 	 "-j SYNPROXY --sack-perm --mss 1400"),
 	"ip6tables -A FORWARD -i eth0 -p tcp --dport 80 -m conntrack --ctstate INVALID -j DROP",
 	"sysctl -w net.netfilter.nf_conntrack_tcp_loose=0",
+	NULL,
 };
 
 static uint32_t frame6(uint8_t *f, bool from_client, const struct seg *s)
@@ -524,7 +487,7 @@ static uint32_t frame6(uint8_t *f, bool from_client, const struct seg *s)
 }
 
 /* Frame i is exactly s from the router (hop limit hl), but the TCP checksum, which must be right. */
-static void expect6(const struct capture *cap, unsigned int i, int ifindex, uint8_t hl,
+static void expect6(const struct harness_cap *cap, unsigned int i, int ifindex, uint8_t hl,
 		    bool to_client, const struct seg *s)
 {
 	uint8_t want[256];
@@ -555,7 +518,7 @@ static void test_handshake6(void **state)
 	uint32_t c;
 
 	(void)state;
-	router_up(&r, setup6, sizeof(setup6) / sizeof(setup6[0]));
+	router_up(&r, setup6);
 	{
 		const struct seg syn = { 40000, 80, 1000, 0, 0x02, 65535, syn_opt, 12, NULL };
 		struct seg synack = { 80, 40000, 0, 1001, 0x12, 0, mss1400, 4, NULL };

@@ -18,55 +18,11 @@
 #include "pkt/csum.h"
 #include "stack/net.h"
 
-#define MAXOUT 8
+#include "engine_harness.h"
+
 #define IF_ETH0 2
 #define IF_ETH1 3
 #define IF_ETH2 4
-
-struct capture {
-	unsigned int n;
-	int ifindex[MAXOUT];
-	uint32_t len[MAXOUT];
-	uint8_t frame[MAXOUT][1600];
-};
-
-static void cap_tx(void *ctx, int ifindex, const uint8_t *f, uint32_t len, const struct pkt *p)
-{
-	struct capture *c = ctx;
-
-	(void)p;
-	if (c->n < MAXOUT) {
-		c->ifindex[c->n] = ifindex;
-		c->len[c->n] = len;
-		memcpy(c->frame[c->n], f, len < 1600 ? len : 1600);
-		c->n++;
-	}
-}
-
-/* One command line; its stdout into out (may be NULL).  Returns the CLI's code. */
-static int run_out(struct usnf_net *net, const char *line, char *out, size_t outlen)
-{
-	char buf[512], *argv[32];
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	for (char *t = strtok(buf, " "); t && argc < 31; t = strtok(NULL, " "))
-		argv[argc++] = t;
-	argv[argc] = NULL;
-	struct cli_ctx c = { .net = net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-	int rc = cli_run(&c, argc, argv);
-
-	if (out)
-		snprintf(out, outlen, "%s", sb_str(&c.out));
-	sb_release(&c.out);
-	sb_release(&c.err);
-	return rc;
-}
-
-static int run(struct usnf_net *net, const char *line)
-{
-	return run_out(net, line, NULL, 0);
-}
 
 static const uint8_t R0[6] = { 2, 0, 0, 0, 0, 1 }, H0[6] = { 2, 1, 0, 0, 0, 10 };
 static const uint8_t GW1[6] = { 2, 1, 0, 0, 1, 0xfe }, MON[6] = { 2, 1, 0, 0, 2, 2 };
@@ -77,9 +33,9 @@ static const uint8_t DST2[6] = { 2, 1, 0, 0, 2, 0x07 };
  * default routes, eth2 the monitor link 10.9.0.1/24 + fd09::1/64 whose host .2 /
  * ::2 receives the copies; 172.16.5.5 is a neighbour on eth2 without a route.
  */
-static struct usnf_net *router(struct capture *cap)
+static struct usnf_net *router(struct harness_cap *cap)
 {
-	static const char *setup[] = {
+	static const char *const setup[] = {
 		"ip link set eth0 address 02:00:00:00:00:01 up",
 		"ip link set eth1 address 02:00:00:00:00:02 up",
 		"ip link set eth2 address 02:00:00:00:00:03 up",
@@ -100,20 +56,13 @@ static struct usnf_net *router(struct capture *cap)
 		"ip -6 neigh add fd09::2 lladdr 02:01:00:00:02:02 dev eth2 nud permanent",
 		"sysctl -w net.ipv4.ip_forward=1",
 		"sysctl -w net.ipv6.conf.all.forwarding=1",
+		NULL,
 	};
-	struct usnf_net *net = NULL;
-	int idx;
+	int ifindex[3];
+	struct usnf_net *net = harness_router(ifindex, 3, setup, cap);
 
-	assert_int_equal(usnf_net_create(&net), 0);
-	assert_int_equal(usnf_iface_add(net, "eth0", &idx), 0);
-	assert_int_equal(idx, IF_ETH0);
-	assert_int_equal(usnf_iface_add(net, "eth1", &idx), 0);
-	assert_int_equal(usnf_iface_add(net, "eth2", &idx), 0);
-	assert_int_equal(idx, IF_ETH2);
-	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
-		assert_int_equal(run(net, setup[i]), 0);
-	memset(cap, 0, sizeof(*cap));
-	usnf_net_set_tx(net, cap_tx, cap);
+	assert_int_equal(ifindex[0], IF_ETH0);
+	assert_int_equal(ifindex[2], IF_ETH2);
 	return net;
 }
 
@@ -174,7 +123,7 @@ static uint32_t udp6_frame(uint8_t *f, uint8_t hl)
 }
 
 /* Frame i went out of ifindex to dmac; returns its IP header. */
-static const uint8_t *sent(const struct capture *cap, unsigned int i, int ifindex,
+static const uint8_t *sent(const struct harness_cap *cap, unsigned int i, int ifindex,
 			   const uint8_t *dmac)
 {
 	assert_true(i < cap->n);
@@ -186,7 +135,7 @@ static const uint8_t *sent(const struct capture *cap, unsigned int i, int ifinde
 /* A copy made in PREROUTING: first out, to the gateway, one TTL less, DF set, valid. */
 static void test_tee4_prerouting(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	unsigned int pool = pkt_pool_avail(net->pool);
 	uint8_t f[128];
@@ -194,8 +143,8 @@ static void test_tee4_prerouting(void **state)
 	const uint8_t *c, *o;
 
 	(void)state;
-	assert_int_equal(run(net, "iptables -t mangle -A PREROUTING -i eth0 -p udp -j TEE "
-			     "--gateway 10.9.0.2"), 0);
+	harness_run_ok(net, "iptables -t mangle -A PREROUTING -i eth0 -p udp -j TEE "
+			    "--gateway 10.9.0.2");
 	assert_int_equal(usnf_net_rx(net, IF_ETH0, f, n), USNF_FATE_FORWARDED);
 	assert_int_equal(cap.n, 2);
 	c = sent(&cap, 0, IF_ETH2, MON);
@@ -215,7 +164,7 @@ static void test_tee4_prerouting(void **state)
 /* In FORWARD the original has been decremented already: the copy is not again. */
 static void test_tee4_forward_and_oif(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n = udp4_frame(f, "198.51.100.7", 10);
@@ -226,11 +175,11 @@ static void test_tee4_forward_and_oif(void **state)
 	 * as on link there (ip_route_output_key_hash_rcu()), a route without next hop:
 	 * the neighbour is the packet's destination on eth2, not the gateway.  The
 	 * gateway of a route that has one is the next hop (192.0.2.254 for 203.0.113.1). */
-	assert_int_equal(run(net, "ip neigh add 198.51.100.7 lladdr 02:01:00:00:02:07 dev eth2 "
-			     "nud permanent"), 0);
-	assert_int_equal(run(net, "iptables -A FORWARD -j TEE --gateway 172.16.5.5 --oif eth2"), 0);
-	assert_int_equal(run(net, "iptables -A FORWARD -j TEE --gateway 203.0.113.1"), 0);
-	assert_int_equal(run(net, "iptables -A FORWARD -j TEE --gateway 10.9.0.2 --oif nosuch"), 0);
+	harness_run_ok(net, "ip neigh add 198.51.100.7 lladdr 02:01:00:00:02:07 dev eth2 "
+			    "nud permanent");
+	harness_run_ok(net, "iptables -A FORWARD -j TEE --gateway 172.16.5.5 --oif eth2");
+	harness_run_ok(net, "iptables -A FORWARD -j TEE --gateway 203.0.113.1");
+	harness_run_ok(net, "iptables -A FORWARD -j TEE --gateway 10.9.0.2 --oif nosuch");
 	assert_int_equal(usnf_net_rx(net, IF_ETH0, f, n), USNF_FATE_FORWARDED);
 	assert_int_equal(cap.n, 4);
 	c = sent(&cap, 0, IF_ETH2, DST2);
@@ -246,41 +195,41 @@ static void test_tee4_forward_and_oif(void **state)
 /* The copy passes OUTPUT untracked (a rule there drops it); no copy of a copy. */
 static void test_tee4_output_untracked_no_recursion(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n = udp4_frame(f, "198.51.100.7", 64);
-	char out[4096];
+	struct strbuf out = STRBUF_INIT;
 
 	(void)state;
-	assert_int_equal(run(net, "iptables -A FORWARD -m state --state NEW -j TEE "
-			     "--gateway 10.9.0.2"), 0);
-	assert_int_equal(run(net, "iptables -A OUTPUT -j TEE --gateway 10.9.0.2"), 0);
+	harness_run_ok(net, "iptables -A FORWARD -m state --state NEW -j TEE --gateway 10.9.0.2");
+	harness_run_ok(net, "iptables -A OUTPUT -j TEE --gateway 10.9.0.2");
 	assert_int_equal(usnf_net_rx(net, IF_ETH0, f, n), USNF_FATE_FORWARDED);
 	assert_int_equal(cap.n, 2);                     /* the copy met TEE in OUTPUT */
 	assert_int_equal(cap.ifindex[0], IF_ETH2);
-	assert_int_equal(run(net, "iptables -I OUTPUT -m state --state UNTRACKED -j DROP"), 0);
+	harness_run_ok(net, "iptables -I OUTPUT -m state --state UNTRACKED -j DROP");
 	cap.n = 0;
 	assert_int_equal(usnf_net_rx(net, IF_ETH0, f, n), USNF_FATE_FORWARDED);
 	assert_int_equal(cap.n, 1);                     /* the copy died in OUTPUT */
 	assert_int_equal(cap.ifindex[0], IF_ETH1);
-	assert_int_equal(run_out(net, "iptables -L OUTPUT -n -v -x", out, sizeof(out)), 0);
-	assert_non_null(strstr(out, "       1       36 DROP"));
+	assert_int_equal(harness_cli(net, "iptables -L OUTPUT -n -v -x", &out, NULL), 0);
+	assert_non_null(strstr(sb_str(&out), "       1       36 DROP"));
+	sb_release(&out);
 	usnf_net_destroy(net);
 }
 
 /* IPv6: a hop less in PREROUTING, not in FORWARD; the neighbour of the gateway. */
 static void test_tee6(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
 	uint8_t f[128];
 	uint32_t n = udp6_frame(f, 64);
 	const uint8_t *c;
 
 	(void)state;
-	assert_int_equal(run(net, "ip6tables -t mangle -A PREROUTING -j TEE --gateway fd09::2"), 0);
-	assert_int_equal(run(net, "ip6tables -A FORWARD -j TEE --gateway fd09::2 --oif eth2"), 0);
+	harness_run_ok(net, "ip6tables -t mangle -A PREROUTING -j TEE --gateway fd09::2");
+	harness_run_ok(net, "ip6tables -A FORWARD -j TEE --gateway fd09::2 --oif eth2");
 	assert_int_equal(usnf_net_rx(net, IF_ETH0, f, n), USNF_FATE_FORWARDED);
 	assert_int_equal(cap.n, 3);
 	c = sent(&cap, 0, IF_ETH2, MON);
@@ -296,24 +245,26 @@ static void test_tee6(void **state)
 /* Parse, kernel check and the saved form (libxt_TEE.c, tee_tg_check()). */
 static void test_tee_rules(void **state)
 {
-	struct capture cap;
+	struct harness_cap cap;
 	struct usnf_net *net = router(&cap);
-	char out[4096];
+	struct strbuf out = STRBUF_INIT;
 
 	(void)state;
-	assert_int_not_equal(run(net, "iptables -A INPUT -j TEE --gateway 0.0.0.0"), 0);
-	assert_int_not_equal(run(net, "ip6tables -A INPUT -j TEE --gateway ::"), 0);
-	assert_int_not_equal(run(net, "iptables -A INPUT -j TEE --oif eth0"), 0);
-	assert_int_not_equal(run(net, "iptables -A INPUT -j TEE --gateway fd09::2"), 0);
-	assert_int_not_equal(run(net, "ip6tables -A INPUT -j TEE --gateway 10.9.0.2"), 0);
-	assert_int_equal(run(net, "iptables -t nat -A OUTPUT -j TEE --gateway 10.1 "
-			     "--oif 0123456789abcdefXYZ"), 0);
-	assert_int_equal(run_out(net, "iptables -t nat -S OUTPUT", out, sizeof(out)), 0);
-	assert_string_equal(out, "-P OUTPUT ACCEPT\n"
+	assert_int_not_equal(harness_run(net, "iptables -A INPUT -j TEE --gateway 0.0.0.0"), 0);
+	assert_int_not_equal(harness_run(net, "ip6tables -A INPUT -j TEE --gateway ::"), 0);
+	assert_int_not_equal(harness_run(net, "iptables -A INPUT -j TEE --oif eth0"), 0);
+	assert_int_not_equal(harness_run(net, "iptables -A INPUT -j TEE --gateway fd09::2"), 0);
+	assert_int_not_equal(harness_run(net, "ip6tables -A INPUT -j TEE --gateway 10.9.0.2"), 0);
+	harness_run_ok(net, "iptables -t nat -A OUTPUT -j TEE --gateway 10.1 "
+			    "--oif 0123456789abcdefXYZ");
+	assert_int_equal(harness_cli(net, "iptables -t nat -S OUTPUT", &out, NULL), 0);
+	assert_string_equal(sb_str(&out), "-P OUTPUT ACCEPT\n"
 			    "-A OUTPUT -j TEE --gateway 10.0.0.1 --oif 0123456789abcde\n");
-	assert_int_equal(run(net, "ip6tables -A INPUT -j TEE --gateway fd09::2"), 0);
-	assert_int_equal(run_out(net, "ip6tables -S INPUT", out, sizeof(out)), 0);
-	assert_string_equal(out, "-P INPUT ACCEPT\n-A INPUT -j TEE --gateway fd09::2\n");
+	harness_run_ok(net, "ip6tables -A INPUT -j TEE --gateway fd09::2");
+	sb_reset(&out);
+	assert_int_equal(harness_cli(net, "ip6tables -S INPUT", &out, NULL), 0);
+	assert_string_equal(sb_str(&out), "-P INPUT ACCEPT\n-A INPUT -j TEE --gateway fd09::2\n");
+	sb_release(&out);
 	usnf_net_destroy(net);
 }
 

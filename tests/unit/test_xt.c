@@ -14,6 +14,8 @@
 #include "stack/net.h"
 #include "xt/xt.h"
 
+#include "engine_harness.h"
+
 struct fixture {
 	struct usnf_net *net;
 	struct pkt_pool *pool;
@@ -44,38 +46,20 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Run one command line; returns its exit status. */
+/* Run one iptables command line; returns its exit status. */
 static int cmd(struct fixture *f, const char *line)
 {
-	char buf[512], *argv[64], *save = NULL, *tok;
-	struct cli_ctx ctx = { .net = f->net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-	int argc = 0, rc;
-
-	strcpy(buf, line);
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	rc = cli_iptables(&ctx, argc, argv);
-	sb_release(&ctx.out);
-	sb_release(&ctx.err);
-	return rc;
+	return harness_run(f->net, line);
 }
 
-/* Run one command line; its exit status, stderr into err (size n). */
+/* Run one iptables command line; its exit status, stderr into err (size n). */
 static int cmd_err(struct fixture *f, const char *line, char *err, size_t n)
 {
-	char buf[512], *argv[64], *save = NULL, *tok;
-	struct cli_ctx ctx = { .net = f->net, .out = STRBUF_INIT, .err = STRBUF_INIT };
-	int argc = 0, rc;
+	struct strbuf e = STRBUF_INIT;
+	int rc = harness_cli(f->net, line, NULL, &e);
 
-	strcpy(buf, line);
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		argv[argc++] = tok;
-	argv[argc] = NULL;
-	rc = cli_iptables(&ctx, argc, argv);
-	snprintf(err, n, "%s", sb_str(&ctx.err));
-	sb_release(&ctx.out);
-	sb_release(&ctx.err);
+	snprintf(err, n, "%s", sb_str(&e));
+	sb_release(&e);
 	return rc;
 }
 

@@ -16,6 +16,8 @@
 #include "util/strbuf.h"
 #include "xt/xt.h"
 
+#include "engine_harness.h"
+
 /* Two identical instances: one walked with the classifiers, one with the scan. */
 struct fixture {
 	struct usnf_net *net[2];
@@ -467,19 +469,8 @@ static void cmd_both(struct fixture *f, const char *line)
 {
 	int i;
 
-	for (i = 0; i < 2; i++) {
-		char buf[640], *argv[64], *save = NULL, *tok;
-		struct cli_ctx ctx = { .net = f->net[i], .out = STRBUF_INIT, .err = STRBUF_INIT };
-		int argc = 0;
-
-		snprintf(buf, sizeof(buf), "%s", line);
-		for (tok = strtok_r(buf, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
-			argv[argc++] = tok;
-		argv[argc] = NULL;
-		assert_int_equal(cli_run(&ctx, argc, argv), 0);
-		sb_release(&ctx.out);
-		sb_release(&ctx.err);
-	}
+	for (i = 0; i < 2; i++)
+		harness_run_ok(f->net[i], line);
 }
 
 /*
