@@ -9,19 +9,26 @@
 
 /*
  * The types, with the newest revision Linux 6.x registers (the "Revision:" line
- * of `ipset list`), as IPSET_TYPE_REV_MAX in net/netfilter/ipset/ip_set_*.c.
+ * of `ipset list`, IPSET_TYPE_REV_MAX in net/netfilter/ipset/ip_set_*.c), their
+ * features (swap compares them) and the family the type itself is bound to.
  */
 static const struct ipset_type ipset_types[] = {
-	{ "hash:ip", IPSET_HASH_IP, 1, 6, false },
-	{ "hash:net", IPSET_HASH_NET, 1, 7, true },
-	{ "hash:ip,port", IPSET_HASH_IPPORT, 2, 6, false },
-	{ "hash:net,port", IPSET_HASH_NETPORT, 2, 8, true },
-	{ "hash:ip,port,ip", IPSET_HASH_IPPORTIP, 3, 5, false },
-	{ "hash:net,iface", IPSET_HASH_NETIFACE, 2, 8, true },
-	{ "hash:mac", IPSET_HASH_MAC, 1, 1, false },
-	{ "bitmap:ip", IPSET_BITMAP_IP, 1, 3, false },
-	{ "bitmap:port", IPSET_BITMAP_PORT, 1, 3, false },
-	{ "list:set", IPSET_LIST_SET, 1, 3, false },
+	{ "hash:ip", IPSET_HASH_IP, 1, 6, false, IPSET_TYPE_IP, IPSET_FAM_UNSPEC },
+	{ "hash:net", IPSET_HASH_NET, 1, 7, true, IPSET_TYPE_IP | IPSET_TYPE_NOMATCH,
+	  IPSET_FAM_UNSPEC },
+	{ "hash:ip,port", IPSET_HASH_IPPORT, 2, 7, false, IPSET_TYPE_IP | IPSET_TYPE_PORT,
+	  IPSET_FAM_UNSPEC },
+	{ "hash:net,port", IPSET_HASH_NETPORT, 2, 8, true,
+	  IPSET_TYPE_IP | IPSET_TYPE_PORT | IPSET_TYPE_NOMATCH, IPSET_FAM_UNSPEC },
+	{ "hash:ip,port,ip", IPSET_HASH_IPPORTIP, 3, 6, false,
+	  IPSET_TYPE_IP | IPSET_TYPE_PORT | IPSET_TYPE_IP2, IPSET_FAM_UNSPEC },
+	{ "hash:net,iface", IPSET_HASH_NETIFACE, 2, 8, true,
+	  IPSET_TYPE_IP | IPSET_TYPE_IFACE | IPSET_TYPE_NOMATCH, IPSET_FAM_UNSPEC },
+	{ "hash:mac", IPSET_HASH_MAC, 1, 1, false, IPSET_TYPE_MAC, IPSET_FAM_UNSPEC },
+	{ "bitmap:ip", IPSET_BITMAP_IP, 1, 3, false, IPSET_TYPE_IP, IPSET_FAM_INET },
+	{ "bitmap:port", IPSET_BITMAP_PORT, 1, 3, false, IPSET_TYPE_PORT, IPSET_FAM_UNSPEC },
+	{ "list:set", IPSET_LIST_SET, 1, 3, false, IPSET_TYPE_NAME | IPSET_DUMP_LAST,
+	  IPSET_FAM_UNSPEC },
 };
 
 const struct ipset_type *ipset_type_find(const char *name)
@@ -88,13 +95,25 @@ const char *ipset_name(const struct usnf_net *net, unsigned int id)
 	return s ? s->name : NULL;
 }
 
-/* A deterministic stand-in for the kernel's get_random_u32() initval. */
+/* A deterministic stand-in for the kernel's get_random_bytes() initval. */
 static uint32_t ipset_next_initval(struct ipset_net *in)
 {
 	in->seed ^= in->seed << 13;
 	in->seed ^= in->seed >> 17;
 	in->seed ^= in->seed << 5;
 	return in->seed;
+}
+
+/* The bucket size rules of hash_*_create(): AHASH_INIT_SIZE..AHASH_MAX_SIZE, even. */
+static uint32_t ipset_bucketsize(uint32_t b)
+{
+	if (!b)
+		return 12;
+	if (b < 2)
+		return 2;
+	if (b > 12)
+		return 12;
+	return b % 2 ? b + 1 : b;
 }
 
 /* Defaults as the kernel's hash_*_create/bitmap_*_create/list_set_create apply them. */
@@ -115,37 +134,56 @@ static void ipset_opts_default(struct ipset_net *in, const struct ipset_type *t,
 	}
 	if (t->kind == IPSET_BITMAP_IP || t->kind == IPSET_BITMAP_PORT)
 		return;
-	if (!o->hashsize)
-		o->hashsize = 1024;
-	if (o->hashsize < 64)         /* IPSET_MIMINAL_HASHSIZE */
-		o->hashsize = 64;
-	/* the kernel rounds hashsize up to a power of two (htable_bits()) */
+	if (o->hashsize < 64)         /* IPSET_MIMINAL_HASHSIZE (and the default 1024) */
+		o->hashsize = o->hashsize ? 64 : 1024;
+	/* the kernel rounds hashsize up to a power of two (fls(hashsize - 1)) */
 	uint32_t hs = 64;
 	while (hs < o->hashsize && hs < (1u << 31))
 		hs <<= 1;
 	o->hashsize = hs;
-	if (!o->maxelem)
+	if (!o->maxelem && !o->has_maxelem)
 		o->maxelem = 65536;
-	if (!o->bucketsize)
-		o->bucketsize = 12;
-	if (o->bucketsize & 1)        /* rounded up to even, as hash_*_create */
-		o->bucketsize++;
-	if (o->bucketsize > 12)
-		o->bucketsize = 12;
-	if (o->bucketsize < 2)
-		o->bucketsize = 2;
+	o->has_maxelem = true;
+	o->bucketsize = ipset_bucketsize(o->bucketsize);
+	if (!o->has_bitmask) {
+		/* the netmask as the kernel keeps it: a 16-byte bitmask from onesmask */
+		memset(o->bitmask, 0xff, sizeof(o->bitmask));
+		if (o->netmask)
+			ipset_addr_mask(o->bitmask, o->netmask,
+					o->family == IPSET_FAM_INET6 ? 16 : 4);
+	}
 	if (!o->has_initval) {
 		o->initval = ipset_next_initval(in);
 		o->has_initval = true;
 	}
 }
 
-static bool ipset_opts_equal(const struct ipset_set *s, const struct ipset_type *t,
-			     const struct ipset_create_opts *o)
+/*
+ * -exist: a clash is no error when type and settings are the same (ip_set_create
+ * with the type's same_set(): mtype_same_set compares maxelem, timeout, the mask
+ * and the extensions, bitmaps their range and netmask, list:set its size).
+ */
+static bool ipset_same_set(const struct ipset_set *s, const struct ipset_type *t,
+			   const struct ipset_create_opts *o)
 {
-	/* -exist: an identical create is no error (ip_set_create's "same" check) */
-	return s->type == t && s->o.family == o->family && s->o.timeout == o->timeout &&
-	       s->o.counters == o->counters && s->o.comment == o->comment;
+	const struct ipset_create_opts *x = &s->o;
+
+	if (s->type != t || x->has_timeout != o->has_timeout ||
+	    (o->has_timeout && x->timeout != o->timeout) || x->counters != o->counters ||
+	    x->comment != o->comment || x->skbinfo != o->skbinfo)
+		return false;
+	switch (t->kind) {
+	case IPSET_BITMAP_IP:
+		return x->range_lo == o->range_lo && x->range_hi == o->range_hi &&
+		       x->netmask == o->netmask;
+	case IPSET_BITMAP_PORT:
+		return x->range_lo == o->range_lo && x->range_hi == o->range_hi;
+	case IPSET_LIST_SET:
+		return x->size == o->size;
+	default:
+		return x->maxelem == o->maxelem &&
+		       !memcmp(x->bitmask, o->bitmask, sizeof(x->bitmask));
+	}
 }
 
 int ipset_create(struct ipset_net *in, const char *name, const struct ipset_type *type,
@@ -156,7 +194,7 @@ int ipset_create(struct ipset_net *in, const char *name, const struct ipset_type
 
 	ipset_opts_default(in, type, &o);
 	if (id >= 0)
-		return exist && ipset_opts_equal(in->sets[id], type, &o) ? 0 : -IPSET_E_EXIST;
+		return exist && ipset_same_set(in->sets[id], type, &o) ? 0 : -IPSET_E_EXIST;
 	for (id = 0; id < IPSET_MAX_SETS && in->sets[id]; id++)
 		;
 	if (id == IPSET_MAX_SETS)
@@ -201,7 +239,7 @@ static void ipset_set_clear(struct ipset_set *s)
 	free(s->index);
 	s->ents = NULL;
 	s->index = NULL;
-	s->nents = s->cap = s->nlive = s->index_cap = 0;
+	s->nents = s->cap = s->nlive = s->index_cap = s->nwildcard = 0;
 	memset(s->cidr_count, 0, sizeof(s->cidr_count));
 	ipset_kern_clear(s);    /* mtype_flush frees the buckets, the table keeps its size */
 	s->kcomment = 0;
@@ -221,15 +259,15 @@ int ipset_flush(struct ipset_net *in, int id)
 	return 0;
 }
 
+/* As ip_set_rename(): a referenced set is refused before the new name is looked at. */
 int ipset_rename(struct ipset_net *in, int id, const char *to)
 {
 	if (!ipset_get(in, (unsigned int)id))
 		return -IPSET_E_NOENT;
-	if (ipset_find(in, to) >= 0)
-		return -IPSET_E_RENAME_EXIST;
-	/* the kernel refuses to rename a referenced set (ip_set_rename: IPSET_ERR_REFERENCED) */
 	if (ipset_refs(in, (unsigned int)id))
 		return -IPSET_E_BUSY;
+	if (ipset_find(in, to) >= 0)
+		return -IPSET_E_RENAME_EXIST;
 	memset(in->sets[id]->name, 0, IPSET_MAXNAMELEN);
 	strncpy(in->sets[id]->name, to, IPSET_MAXNAMELEN - 1);
 	return 0;
@@ -238,6 +276,7 @@ int ipset_rename(struct ipset_net *in, int id, const char *to)
 /*
  * As ip_set_swap(): the two sets exchange names and slots, so that rules that
  * refer to a slot (an id) see the other set's contents under the same name.
+ * Types must have the same features and family (hash:ip and bitmap:ip may swap).
  */
 int ipset_swap(struct ipset_net *in, int a, int b)
 {
@@ -246,7 +285,7 @@ int ipset_swap(struct ipset_net *in, int a, int b)
 
 	if (!sa || !sb)
 		return -IPSET_E_NOENT;
-	if (sa->type != sb->type || sa->o.family != sb->o.family)
+	if (sa->type->features != sb->type->features || sa->o.family != sb->o.family)
 		return -IPSET_E_TYPE_MISMATCH;
 	memcpy(tmp, sa->name, sizeof(tmp));
 	memcpy(sa->name, sb->name, sizeof(tmp));
@@ -333,18 +372,43 @@ static int ipset_rehash(struct ipset_set *s, uint32_t want)
 	return 0;
 }
 
+/*
+ * hash:net,iface: a stored wildcard element matches an interface it is a prefix
+ * of (hash_netiface4_data_equal compares strncmp over the stored name's length).
+ */
+static struct ipset_entry *ipset_lookup_wildcard(struct ipset_set *s, const struct ipset_key *k,
+						 uint64_t now)
+{
+	for (uint32_t i = 0; i < s->nents && s->nwildcard; i++) {
+		struct ipset_entry *e = &s->ents[i];
+		size_t n = strnlen(e->key.iface, sizeof(e->key.iface));
+
+		if (e->dead || !e->wildcard || ipset_entry_expired(e, now) ||
+		    memcmp(e->key.ip, k->ip, sizeof(k->ip)) || e->key.cidr != k->cidr ||
+		    e->key.physdev != k->physdev || strncmp(e->key.iface, k->iface, n))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
 struct ipset_entry *ipset_lookup_exact(struct ipset_set *s, const struct ipset_key *k,
 				       uint64_t now)
 {
+	struct ipset_entry *e = NULL;
 	bool found;
 
-	if (!s->index_cap)
-		return NULL;
-	uint32_t slot = ipset_index_slot(s, k, &found);
-	if (!found)
-		return NULL;
-	struct ipset_entry *e = &s->ents[s->index[slot] - 1];
-	return ipset_entry_expired(e, now) ? NULL : e;
+	if (s->index_cap) {
+		uint32_t slot = ipset_index_slot(s, k, &found);
+
+		if (found)
+			e = &s->ents[s->index[slot] - 1];
+	}
+	if (e && !ipset_entry_expired(e, now))
+		return e;
+	if (s->type->kind == IPSET_HASH_NETIFACE)
+		return ipset_lookup_wildcard(s, k, now);
+	return NULL;
 }
 
 bool ipset_store_expired(struct ipset_net *in, const struct ipset_set *s, uint32_t idx)
@@ -376,6 +440,8 @@ static void ipset_entry_kill_nolayout(struct ipset_set *s, uint32_t slot)
 	s->kcomment -= ipset_kern_comment_size(e->comment);
 	e->dead = true;
 	s->nlive--;
+	if (e->wildcard)
+		s->nwildcard--;
 	if (s->type->has_cidr)
 		s->cidr_count[e->key.cidr]--;
 	/* backward-shift deletion keeps probe chains intact without tombstones */
@@ -400,35 +466,44 @@ static void ipset_entry_kill(struct ipset_set *s, uint32_t slot)
 	ipset_entry_kill_nolayout(s, slot);
 }
 
+/* ip_set_init_comment(): the comment is replaced, or dropped when none is given. */
+static void ipset_entry_set_comment(struct ipset_set *s, struct ipset_entry *e, const char *c)
+{
+	char *n = c && *c ? strdup(c) : NULL;
+
+	s->kcomment -= ipset_kern_comment_size(e->comment);
+	free(e->comment);
+	e->comment = n;
+	s->kcomment += ipset_kern_comment_size(n);
+}
+
+/*
+ * The extensions of a new or overwritten element, in mtype_add's order:
+ * nomatch from the flags, counters where given, comment and skbinfo replaced,
+ * the timeout last.
+ */
 static void ipset_entry_set_ext(struct ipset_net *in, struct ipset_set *s,
 				struct ipset_entry *e, const struct ipset_ext *x)
 {
 	uint32_t t = x->timeout == IPSET_NO_TIMEOUT ? s->o.timeout : x->timeout;
 
-	e->expires_ns = s->o.has_timeout && t ? in->net->now_ns + (uint64_t)t * 1000000000ull : 0;
+	if (s->type->has_cidr)
+		e->nomatch = x->nomatch;
 	if (x->has_packets)
 		e->packets = x->packets;
 	if (x->has_bytes)
 		e->bytes = x->bytes;
-	if (s->o.comment && x->comment) {
-		char *c = strdup(x->comment);
-
-		if (c) {
-			s->kcomment -= ipset_kern_comment_size(e->comment);
-			free(e->comment);
-			e->comment = c;
-			s->kcomment += ipset_kern_comment_size(c);
-		}
-	}
-	if (s->type->has_cidr)
-		e->nomatch = x->nomatch;
-	/* ip_set_init_skbinfo(): the element's values are replaced whole */
+	if (s->o.comment)
+		ipset_entry_set_comment(s, e, x->comment);
 	if (s->o.skbinfo)
 		e->skb = x->skb;
+	if (t > IPSET_MAX_TIMEOUT)
+		t = IPSET_MAX_TIMEOUT;
+	e->expires_ns = s->o.has_timeout && t ? in->net->now_ns + (uint64_t)t * 1000000000ull : 0;
 }
 
 /* Drop expired entries so that they do not count against maxelem (as the GC would). */
-static void ipset_expire(struct ipset_net *in, struct ipset_set *s)
+void ipset_expire(struct ipset_net *in, struct ipset_set *s)
 {
 	uint64_t now = in->net->now_ns;
 
@@ -451,88 +526,45 @@ static uint32_t ipset_capacity(const struct ipset_set *s)
 	switch (s->type->kind) {
 	case IPSET_BITMAP_IP:
 	case IPSET_BITMAP_PORT:
-		return UINT32_MAX;      /* bounded by the range */
-	case IPSET_LIST_SET:
-		return s->o.size;
+	case IPSET_LIST_SET:            /* list_set_uadd does not check the size */
+		return UINT32_MAX;
 	default:
 		return s->o.maxelem;
 	}
 }
 
-/* list:set: the position of member set id among the compacted entries, or -1. */
-static int ipset_list_pos(struct ipset_net *in, struct ipset_set *s, int id)
+/* list:set: the index of the live entry holding member set id, or -1. */
+static int ipset_list_find(struct ipset_net *in, struct ipset_set *s, int id)
 {
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < s->nents; i++) {
-		if (s->ents[i].dead)
-			continue;
-		if ((int)ipset_key_setid(&s->ents[i].key) == id &&
+	for (uint32_t i = 0; i < s->nents; i++)
+		if (!s->ents[i].dead && (int)ipset_key_setid(&s->ents[i].key) == id &&
 		    !ipset_entry_expired(&s->ents[i], in->net->now_ns))
-			return (int)n;
-		n++;
-	}
+			return (int)i;
 	return -1;
 }
 
-/* list:set "before"/"after": move the entry just appended to position pos. */
-static int ipset_list_move_last(struct ipset_set *s, uint32_t pos)
+/* list:set "before"/"after": move the entry just appended next to entry ref. */
+static int ipset_list_move_last(struct ipset_set *s, uint32_t ref, bool before)
 {
+	uint32_t pos = 0;
+
+	for (uint32_t i = 0; i < ref; i++)
+		pos += !s->ents[i].dead;
 	if (ipset_rehash(s, s->nlive))  /* compacts: live entries only, in order */
 		return -IPSET_E_NOMEM;
+	if (!before)
+		pos++;
 	struct ipset_entry last = s->ents[s->nents - 1];
 	memmove(&s->ents[pos + 1], &s->ents[pos], (s->nents - 1 - pos) * sizeof(last));
 	s->ents[pos] = last;
 	return ipset_rehash(s, s->nlive) ? -IPSET_E_NOMEM : 0;
 }
 
-int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k,
-	      const struct ipset_ext *x, bool exist)
+static int ipset_store_append(struct ipset_net *in, struct ipset_set *s,
+			      const struct ipset_key *k, const struct ipset_ext *x)
 {
-	uint64_t now = in->net->now_ns;
-	bool found = false;
-	uint32_t slot = 0;
+	bool found;
 
-	if (x->timeout != IPSET_NO_TIMEOUT && !s->o.has_timeout)
-		return -IPSET_E_TIMEOUT;
-	if ((x->has_packets || x->has_bytes) && !s->o.counters)
-		return -IPSET_E_COUNTER;
-	if (x->comment && !s->o.comment)
-		return -IPSET_E_COMMENT;
-	if ((x->has_skbmark || x->has_skbprio || x->has_skbqueue) && !s->o.skbinfo)
-		return -IPSET_E_SKBINFO;
-	if (s->type->kind == IPSET_LIST_SET) {
-		const struct ipset_set *m = ipset_get(in, ipset_key_setid(k));
-
-		if (!m)
-			return -IPSET_E_NOENT;
-		if (m->type->kind == IPSET_LIST_SET)
-			return -IPSET_E_LOOP;
-	}
-	if (s->index_cap)
-		slot = ipset_index_slot(s, k, &found);
-	if (found) {
-		struct ipset_entry *e = &s->ents[s->index[slot] - 1];
-
-		if (!ipset_entry_expired(e, now) && !exist)
-			return -IPSET_E_ELEM_EXIST;
-		if (ipset_entry_expired(e, now)) {
-			/* an expired entry is replaced whole: fresh counters and comment */
-			e->packets = e->bytes = 0;
-			s->kcomment -= ipset_kern_comment_size(e->comment);
-			free(e->comment);
-			e->comment = NULL;
-		}
-		if (s->type->has_cidr && e->nomatch != x->nomatch)
-			e->nomatch = x->nomatch;
-		ipset_entry_set_ext(in, s, e, x);
-		return 0;
-	}
-	if (s->nlive >= ipset_capacity(s)) {
-		ipset_expire(in, s);
-		if (s->nlive >= ipset_capacity(s))
-			return -IPSET_E_FULL;
-	}
 	if (s->nents == s->cap) {
 		uint32_t ncap = s->cap ? s->cap * 2 : 16;
 		struct ipset_entry *ne = realloc(s->ents, ncap * sizeof(*ne));
@@ -546,30 +578,67 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 		if (ipset_rehash(s, s->nlive + 1 > s->nents ? s->nlive + 1 : s->nents + 1))
 			return -IPSET_E_NOMEM;
 	}
-	int pos = -1;
-	if (s->type->kind == IPSET_LIST_SET && (x->before >= 0 || x->after >= 0)) {
-		pos = ipset_list_pos(in, s, x->before >= 0 ? x->before : x->after);
-		if (pos < 0)
-			return -IPSET_E_REF_NOENT;
-		if (x->after >= 0)
-			pos++;
-	}
 	struct ipset_entry *e = &s->ents[s->nents];
 	memset(e, 0, sizeof(*e));
 	e->key = *k;
+	e->wildcard = x->wildcard;
 	ipset_entry_set_ext(in, s, e, x);
-	slot = ipset_index_slot(s, k, &found);
+	uint32_t slot = ipset_index_slot(s, k, &found);
 	s->index[slot] = ++s->nents;
 	s->nlive++;
+	if (e->wildcard)
+		s->nwildcard++;
 	if (s->type->has_cidr)
 		s->cidr_count[k->cidr]++;
 	if (ipset_kern_add(in, s, s->nents - 1)) {
 		ipset_store_forget(s, s->nents - 1);
 		return -IPSET_E_NOMEM;
 	}
-	if (pos >= 0)
-		return ipset_list_move_last(s, (uint32_t)pos);
 	return 0;
+}
+
+/*
+ * mtype_add() / bitmap / list_set_uadd(): an existing element is an error
+ * unless exist (then its extensions are overwritten); an expired one is reused
+ * in place with its counters (the kernel only sets counters that are given).
+ */
+int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k,
+	      const struct ipset_ext *x, bool exist)
+{
+	uint64_t now = in->net->now_ns;
+	struct ipset_entry *e = NULL;
+	bool found = false;
+	int ref = -1;
+
+	/* list_set_uadd: "before/after" a set that is not listed fails first */
+	if (s->type->kind == IPSET_LIST_SET && (x->before >= 0 || x->after >= 0)) {
+		ref = ipset_list_find(in, s, x->before >= 0 ? x->before : x->after);
+		if (ref < 0)
+			return -IPSET_E_REF_NOENT;
+	}
+	if (s->index_cap) {
+		uint32_t slot = ipset_index_slot(s, k, &found);
+
+		if (found)
+			e = &s->ents[s->index[slot] - 1];
+	}
+	if (!e && s->type->kind == IPSET_HASH_NETIFACE)
+		e = ipset_lookup_wildcard(s, k, now);
+	if (e) {
+		if (!ipset_entry_expired(e, now) && !exist)
+			return -IPSET_E_ELEM_EXIST;
+		ipset_entry_set_ext(in, s, e, x);
+		return 0;
+	}
+	if (s->nlive >= ipset_capacity(s)) {
+		ipset_expire(in, s);
+		if (s->nlive >= ipset_capacity(s))
+			return -IPSET_E_FULL;
+	}
+	int rc = ipset_store_append(in, s, k, x);
+	if (rc || ref < 0)
+		return rc;
+	return ipset_list_move_last(s, (uint32_t)ref, x->before >= 0);
 }
 
 int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k, bool exist)
@@ -579,6 +648,13 @@ int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 
 	if (s->index_cap)
 		slot = ipset_index_slot(s, k, &found);
+	if (!found && s->type->kind == IPSET_HASH_NETIFACE) {
+		/* a stored wildcard deletes as it matches (mtype_del uses data_equal) */
+		struct ipset_entry *w = ipset_lookup_wildcard(s, k, in->net->now_ns);
+
+		if (w)
+			slot = ipset_index_slot(s, &w->key, &found);
+	}
 	if (!found || ipset_entry_expired(&s->ents[s->index[slot] - 1], in->net->now_ns))
 		return exist ? 0 : -IPSET_E_ELEM_NOENT;
 	ipset_entry_kill(s, slot);
@@ -588,59 +664,8 @@ int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 	return 0;
 }
 
-/* The wording of ipset 7.17's lib/errcode.c for the kernel's IPSET_ERR_* answers. */
-const char *ipset_strerror(int err, const char *op)
-{
-	switch (err < 0 ? -err : err) {
-	case IPSET_E_EXIST:
-		return "Set cannot be created: set with the same name already exists";
-	case IPSET_E_NOENT:
-		return "The set with the given name does not exist";
-	case IPSET_E_FULL_SETS:
-		return "Kernel error received: maximal number of sets reached, cannot create more.";
-	case IPSET_E_BUSY:
-		return !strcmp(op, "rename") ?
-		       "Set cannot be renamed: it is in use by another system" :
-		       "Set cannot be destroyed: it is in use by a kernel component";
-	case IPSET_E_ELEM_EXIST:
-		return "Element cannot be added to the set: it's already added";
-	case IPSET_E_ELEM_NOENT:
-		return "Element cannot be deleted from the set: it's not added";
-	case IPSET_E_FULL:
-		return !strcmp(op, "list") ? "Set is full, cannot add more elements." :
-		       "Hash is full, cannot add more elements";
-	case IPSET_E_RANGE:
-		return "Element is out of the range of the set";
-	case IPSET_E_TIMEOUT:
-		return "Timeout cannot be used: set was created without timeout support";
-	case IPSET_E_COUNTER:
-		return "Packet/byte counters cannot be used: set was created without counter support";
-	case IPSET_E_COMMENT:
-		return "Comment cannot be used: set was created without comment support";
-	case IPSET_E_TYPE_MISMATCH:
-		return "The sets cannot be swapped: their type does not match";
-	case IPSET_E_RENAME_EXIST:
-		return "Set cannot be renamed: a set with the new name already exists";
-	case IPSET_E_LOOP:
-		return "Sets with list:set type cannot be added to the set.";
-	case IPSET_E_REF_NOENT:
-		return !strcmp(op, "ref") ? "Reference set does not exist." :
-		       "Reference set is not added to the set.";
-	case IPSET_E_NOMEM:
-		return "Kernel error received: Cannot allocate memory";
-	case IPSET_E_ZERO:
-		return "Zero valued element is not allowed";
-	case IPSET_E_FAMILY:
-		return "The element's address family does not match the set's";
-	case IPSET_E_SKBINFO:
-		return "Skbinfo mapping cannot be used: set was created without skbinfo support";
-	default:
-		return "Kernel error received: Invalid argument";
-	}
-}
-
 /*
- * `ipset test`: a plain address on a net type is looked up over every prefix
+ * `ipset test`: a host address on a net type is looked up over every prefix
  * length present (mtype_test_cidrs), a prefix exactly; nomatch entries are "NOT
  * in set".  list:set: whether the member set is listed.
  */

@@ -33,6 +33,7 @@ static inline unsigned int ipset_key_setid(const struct ipset_key *k)
 /* The store (ipset_core.c), for the kernel layout model. */
 bool ipset_store_expired(struct ipset_net *in, const struct ipset_set *s, uint32_t idx);
 void ipset_store_forget(struct ipset_set *s, uint32_t idx);    /* drop without layout change */
+void ipset_expire(struct ipset_net *in, struct ipset_set *s);   /* the GC: expired ones go */
 
 /* The kernel's hash layout (ipset_kern.c). */
 uint32_t ipset_kern_jhash2(const uint32_t *k, uint32_t len, uint32_t initval);

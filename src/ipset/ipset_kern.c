@@ -375,7 +375,8 @@ uint32_t ipset_kern_order(const struct ipset_net *in, const struct ipset_set *s,
 /* The table size `ipset list` reports (it doubles on resize). */
 uint32_t ipset_kern_hashsize(const struct ipset_set *s)
 {
-	return s->kb ? 1u << s->kbits : s->o.hashsize;
+	/* a flush frees the buckets; the grown table keeps its size */
+	return s->kbits ? 1u << s->kbits : s->o.hashsize;
 }
 
 /*
@@ -387,7 +388,7 @@ uint64_t ipset_kern_memsize(const struct ipset_set *s)
 {
 	bool v6 = s->o.family == IPSET_FAM_INET6;
 	uint64_t base;
-	unsigned int bits = s->kb ? s->kbits : ipset_kern_bits(s->o.hashsize);
+	unsigned int bits = s->kbits ? s->kbits : ipset_kern_bits(s->o.hashsize);
 	uint64_t regions = bits < 10 ? 1 : 1ull << (bits - 10);
 
 	switch (s->type->kind) {

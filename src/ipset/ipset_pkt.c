@@ -76,6 +76,18 @@ static bool ipset_pkt_mac(const struct pkt *pkt, bool src, uint8_t *mac)
 	return true;
 }
 
+/* The set's address bitmask (netmask or bitmask) on k->ip; false if nothing is left. */
+static bool ipset_key_bitmask(const struct ipset_set *s, struct ipset_key *k)
+{
+	uint8_t any = 0;
+
+	for (int i = 0; i < 16; i++) {
+		k->ip[i] &= s->o.bitmask[i];
+		any |= k->ip[i];
+	}
+	return any;
+}
+
 /*
  * Fill k from the packet for set s (without the cidr for net types).  False when
  * the packet cannot be expressed as an element (kernel: -EINVAL, i.e. no match).
@@ -91,20 +103,21 @@ static bool ipset_pkt_key(const struct ipset_set *s, const struct pkt *pkt,
 		return false;
 	switch (s->type->kind) {
 	case IPSET_HASH_IP:
+		/* hash_ip4_kadt: the address under the set's bitmask, zero is no element */
+		ipset_pkt_addr(pkt, fam, ipset_dim_src(o, 1), k->ip);
+		return ipset_key_bitmask(s, k);
 	case IPSET_HASH_NET:
 		ipset_pkt_addr(pkt, fam, ipset_dim_src(o, 1), k->ip);
-		if (s->type->kind == IPSET_HASH_IP && s->o.netmask)
-			ipset_addr_mask(k->ip, s->o.netmask, 16);
 		return true;
 	case IPSET_HASH_IPPORT:
 	case IPSET_HASH_NETPORT:
 	case IPSET_HASH_IPPORTIP:
-		ipset_pkt_addr(pkt, fam, ipset_dim_src(o, 1), k->ip);
 		if (!ipset_pkt_port(pkt, ipset_dim_src(o, 2), &k->port, &k->proto))
 			return false;
+		ipset_pkt_addr(pkt, fam, ipset_dim_src(o, 1), k->ip);
 		if (s->type->kind == IPSET_HASH_IPPORTIP)
 			ipset_pkt_addr(pkt, fam, ipset_dim_src(o, 3), k->ip2);
-		return true;
+		return s->type->kind != IPSET_HASH_IPPORT || ipset_key_bitmask(s, k);
 	case IPSET_HASH_NETIFACE: {
 		const struct usnf_iface *dev = ipset_dim_src(o, 2) ? st->in : st->out;
 
@@ -163,27 +176,31 @@ static uint32_t ipset_pkt_len(const struct pkt *pkt)
 }
 
 /*
- * ip_set_match_extensions(): the match's counter conditions, then the counter
- * update (the kernel compares the values before this packet is counted).
+ * ip_set_match_extensions(): the counters are updated first (unless
+ * ! --update-counters), then compared with the match's conditions; a
+ * --map-set reads the element's skbinfo.
  */
 static bool ipset_entry_match_ext(const struct ipset_set *s, struct ipset_entry *e,
-				  const struct pkt *pkt, const struct ipset_adt_opt *o)
+				  const struct pkt *pkt, const struct ipset_adt_opt *o,
+				  bool skip_update, bool match_counters)
 {
-	if (!s->o.counters) {
-		if (s->o.skbinfo && o->skb_out)
-			*o->skb_out = e->skb;
-		return true;
-	}
-	if (!ipset_counter_ok(e->packets, o->pkt_op, o->pkt_val) ||
-	    !ipset_counter_ok(e->bytes, o->byte_op, o->byte_val))
-		return false;
-	if (!o->skip_counters) {
-		e->packets++;
-		e->bytes += ipset_pkt_len(pkt);
+	if (s->o.counters) {
+		if (!skip_update) {
+			e->packets++;
+			e->bytes += ipset_pkt_len(pkt);
+		}
+		if (match_counters && !(ipset_counter_ok(e->packets, o->pkt_op, o->pkt_val) &&
+					ipset_counter_ok(e->bytes, o->byte_op, o->byte_val)))
+			return false;
 	}
 	if (s->o.skbinfo && o->skb_out)
 		*o->skb_out = e->skb;
 	return true;
+}
+
+static bool ipset_match_counters(const struct ipset_adt_opt *o)
+{
+	return o->pkt_op != IPSET_CNT_NONE || o->byte_op != IPSET_CNT_NONE;
 }
 
 /*
@@ -214,18 +231,26 @@ static int ipset_pkt_test_depth(struct usnf_net *net, unsigned int id, const str
 				const struct usnf_hook_state *st, const struct ipset_adt_opt *o,
 				unsigned int depth);
 
-/* list:set: the first member set that matches (list_set_ktest). */
+/*
+ * list:set: the first member set that matches (list_set_ktest): the members are
+ * tested without counter conditions (and without updating their counters under
+ * ! --update-subcounters), then the list element's own extensions decide.
+ */
 static int ipset_list_test(struct usnf_net *net, struct ipset_set *s, const struct pkt *pkt,
 			   const struct usnf_hook_state *st, const struct ipset_adt_opt *o,
 			   unsigned int depth)
 {
+	struct ipset_adt_opt sub = *o;
+
+	sub.pkt_op = sub.byte_op = IPSET_CNT_NONE;
+	sub.skip_counters = o->skip_counters || o->skip_subcounters;
 	for (uint32_t i = 0; i < s->nents; i++) {
 		struct ipset_entry *e = &s->ents[i];
 
 		if (e->dead || (e->expires_ns && net->now_ns >= e->expires_ns))
 			continue;
-		if (ipset_pkt_test_depth(net, ipset_key_setid(&e->key), pkt, st, o, depth + 1) > 0 &&
-		    ipset_entry_match_ext(s, e, pkt, o))
+		if (ipset_pkt_test_depth(net, ipset_key_setid(&e->key), pkt, st, &sub, depth + 1) > 0 &&
+		    ipset_entry_match_ext(s, e, pkt, o, o->skip_counters, ipset_match_counters(o)))
 			return 1;
 	}
 	return 0;
@@ -250,7 +275,7 @@ static int ipset_pkt_test_depth(struct usnf_net *net, unsigned int id, const str
 		return 0;
 	e = s->type->has_cidr ? ipset_test_cidrs(s, &k, net->now_ns) :
 				ipset_lookup_exact(s, &k, net->now_ns);
-	if (!e || !ipset_entry_match_ext(s, e, pkt, o))
+	if (!e || !ipset_entry_match_ext(s, e, pkt, o, o->skip_counters, ipset_match_counters(o)))
 		return 0;
 	/* --return-nomatch inverts a found element's answer (ip_set_test) */
 	if (s->type->has_cidr && o->return_nomatch)
@@ -299,7 +324,10 @@ static void ipset_pkt_adt(struct usnf_net *net, unsigned int id, const struct pk
 		ipset_addr_mask(k.ip, k.cidr, 16);
 	}
 	if (add) {
-		struct ipset_ext x = { .timeout = o->timeout, .before = -1, .after = -1 };
+		/* IP_SET_INIT_KEXT: an element added from a packet counts that packet */
+		struct ipset_ext x = { .timeout = o->timeout, .before = -1, .after = -1,
+				       .packets = 1, .bytes = ipset_pkt_len(pkt),
+				       .has_packets = true, .has_bytes = true };
 
 		if (!s->o.has_timeout)
 			x.timeout = IPSET_NO_TIMEOUT;

@@ -1,6 +1,7 @@
 /* test_ipset: IP sets — the ipset command's output, save/restore round trip, the set
  * match and SET target on packets, and randomized checks of the hash types against
  * naive lists. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,7 @@
 #include "cli/cli.h"
 #include "ipset/ipset.h"
 #include "ipset/ipset_int.h"
+#include "route/route.h"
 #include "stack/net.h"
 #include "xt/xt.h"
 
@@ -155,7 +157,8 @@ static void test_errors(void **state)
 	assert_int_equal(run(f, "ipset test foo 1.2.3.4"), 0);
 	assert_string_equal(sb_str(&f->ctx.err), "Warning: 1.2.3.4 is in set foo.\n");
 	assert_int_equal(run(f, "ipset test foo 1.2.3.5"), 1);
-	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: 1.2.3.5 is NOT in set foo.\n");
+	/* a miss is a notice: no program name, status 1 */
+	assert_string_equal(sb_str(&f->ctx.err), "1.2.3.5 is NOT in set foo.\n");
 	assert_int_equal(run(f, "ipset add foo 1.2.3.6 timeout 5"), 1);
 	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Timeout cannot be used: set was "
 			    "created without timeout support\n");
@@ -486,7 +489,7 @@ static void test_map_set(void **state)
 		"add m 10.0.0.0/8 skbmark 0x50/0xf0 skbprio 1:10\n"
 		"add m 10.9.0.0/16 skbqueue 3\n");
 	assert_int_equal(run(f, "ipset create n hash:ip"), 0);
-	assert_int_equal(run(f, "ipset add n 1.1.1.1 skbmark 1"), 1);
+	assert_int_equal(run(f, "ipset add n 1.1.1.1 skbmark 0x1"), 1);
 	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Skbinfo mapping cannot be used: "
 			    "set was created without skbinfo support\n");
 	assert_int_equal(run(f, "iptables -t mangle -A FORWARD -j SET --map-set m src "
@@ -509,6 +512,181 @@ static void test_map_set(void **state)
 	assert_int_equal(p->mark, 7);                   /* not in the set: unchanged */
 	assert_int_equal(p->priority, 0);
 	pkt_free(p);
+}
+
+
+/*
+ * hash:mac (the kernel of the differential test has no hash:mac module, so its
+ * forms are checked here, against lib/ipset_hash_mac.c and ipset_print_ether()).
+ */
+static void test_hash_mac(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(run(f, "ipset create m hash:mac counters initval 0x9"), 0);
+	assert_int_equal(run(f, "ipset add m 0a:b:c:d:e:f packets 2"), 0);
+	assert_int_equal(run(f, "ipset add m 00:00:00:00:00:00"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Null-valued element, cannot be "
+			    "stored in a hash type of set\n");
+	assert_int_equal(run(f, "ipset add m 02:00:00:00:00"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Syntax error: cannot parse "
+			    "'02:00:00:00:00' as ethernet address\n");
+	assert_int_equal(run(f, "ipset add m 02:00:00:00:00:100"), 1);
+	assert_int_equal(run(f, "ipset test m 0A:0B:0C:0D:0E:0F"), 0);
+	assert_string_equal(sb_str(&f->ctx.err), "Warning: 0A:0B:0C:0D:0E:0F is in set m.\n");
+	assert_int_equal(run(f, "ipset test m 0A:0B:0C:0D:0E:0E"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "0A:0B:0C:0D:0E:0E is NOT in set m.\n");
+	assert_int_equal(run(f, "ipset save m"), 0);
+	assert_string_equal(sb_str(&f->ctx.out),
+			    "create m hash:mac hashsize 1024 maxelem 65536 counters bucketsize 12 "
+			    "initval 0x00000009\n"
+			    "add m 0A:0B:0C:0D:0E:0F packets 2 bytes 0\n");
+	/* family neutral: no family option */
+	assert_int_equal(run(f, "ipset create m6 hash:mac family inet6"), 2);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Unknown argument: `family'\n"
+			    "Try `ipset help' for more information.\n");
+	assert_int_equal(run(f, "ipset -o xml list m -t"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "<header><hashsize>1024</hashsize>"
+			       "<maxelem>65536</maxelem><counters/><bucketsize>12</bucketsize>"
+			       "<initval>0x00000009</initval>\n"));
+}
+
+/* The engine answers requests with the kernel's codes, in the kernel's order. */
+static void test_uadt_codes(void **state)
+{
+	struct fx *f = *state;
+	struct ipset_net *in = f->net->ipset;
+	struct ipset_attrs a = { 0 };
+	struct ipset_set *s;
+
+	assert_int_equal(ipset_ucreate(in, "h", "hash:ip", IPSET_FAM_INET, &a, false), 0);
+	assert_int_equal(ipset_ucreate(in, "h", "hash:ip", IPSET_FAM_INET, &a, false), -EEXIST);
+	assert_int_equal(ipset_ucreate(in, "h", "hash:ip", IPSET_FAM_INET6, &a, true), 0);
+	assert_int_equal(ipset_ucreate(in, "x", "hash:nope", IPSET_FAM_INET, &a, false),
+			 -IPSET_ERR_FIND_TYPE);
+	assert_int_equal(ipset_ucreate(in, "x", "hash:net", IPSET_FAM_UNSPEC, &a, false),
+			 -IPSET_ERR_INVALID_FAMILY);
+	assert_int_equal(ipset_ucreate(in, "x", "bitmap:ip", IPSET_FAM_INET, &a, false),
+			 -IPSET_ERR_PROTOCOL);
+	s = ipset_get(in, (unsigned int)ipset_find(in, "h"));
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, false), -IPSET_ERR_PROTOCOL);
+	a.has = IPSET_A(IP);
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, false), -IPSET_ERR_HASH_ELEM);
+	a.ip[0] = 10;
+	a.ip[3] = 1;
+	a.has |= IPSET_A(TIMEOUT);
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, false), -IPSET_ERR_TIMEOUT);
+	a.has = IPSET_A(IP) | IPSET_A(CIDR);
+	a.cidr = 30;
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, false), 0);
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, false), -IPSET_ERR_EXIST);
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &a, true), 0);
+	assert_int_equal(ipset_uadt(in, s, IPSET_TEST, &a, false), 0);   /* 10.0.0.0 is in */
+	a.has = IPSET_A(IP);
+	a.ip[3] = 9;
+	assert_int_equal(ipset_uadt(in, s, IPSET_TEST, &a, false), -IPSET_ERR_EXIST);
+	assert_int_equal(ipset_uadt(in, s, IPSET_DEL, &a, false), -IPSET_ERR_EXIST);
+	assert_int_equal(ipset_uadt(in, s, IPSET_DEL, &a, true), 0);
+	/* hash:net refuses the whole IPv4 space as a range and /0 as a prefix */
+	struct ipset_attrs n = { .has = IPSET_A(IP) | IPSET_A(IP_TO) };
+	memset(n.ip_to, 0xff, 4);
+	assert_int_equal(ipset_ucreate(in, "n", "hash:net", IPSET_FAM_INET, &a, false), 0);
+	s = ipset_get(in, (unsigned int)ipset_find(in, "n"));
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &n, false), -IPSET_ERR_HASH_RANGE);
+	n.has = IPSET_A(IP) | IPSET_A(CIDR);
+	assert_int_equal(ipset_uadt(in, s, IPSET_ADD, &n, false), -IPSET_ERR_INVALID_CIDR);
+	/* swap needs the same features: hash:ip and bitmap:ip may, hash:net may not */
+	struct ipset_attrs b = { .has = IPSET_A(IP) | IPSET_A(CIDR), .cidr = 24 };
+	b.ip[0] = 10;
+	assert_int_equal(ipset_ucreate(in, "b", "bitmap:ip", IPSET_FAM_INET, &b, false), 0);
+	assert_int_equal(ipset_uswap(in, "h", "b"), 0);
+	assert_int_equal(ipset_uswap(in, "h", "n"), -IPSET_ERR_TYPE_MISMATCH);
+	assert_int_equal(ipset_uswap(in, "h", "zz"), -IPSET_ERR_EXIST_SETNAME2);
+	assert_int_equal(ipset_urename(in, "h", "n"), -IPSET_ERR_EXIST_SETNAME2);
+	assert_int_equal(ipset_udestroy(in, "zz", true), 0);
+	assert_int_equal(ipset_udestroy(in, "zz", false), -ENOENT);
+}
+
+/*
+ * The packet path as ip_set_match_extensions(): counters are updated before the
+ * match compares them, a SET add counts the packet that added it (and --exist
+ * resets that), hash:net,iface wildcards match interface name prefixes.
+ */
+static void test_counters_and_wildcards(void **state)
+{
+	struct fx *f = *state;
+	struct usnf_hook_state st = { .hook = USNF_INET_FORWARD, .pf = USNF_NFPROTO_IPV4,
+				      .net = f->net };
+	struct xt_action par = { .net = f->net, .state = &st, .family = XT_FAMILY_V4 };
+	struct usnf_iface eth7 = { .name = "eth7" };
+	struct pkt *p;
+
+	assert_int_equal(run(f, "ipset create c hash:ip counters"), 0);
+	assert_int_equal(run(f, "ipset add c 10.0.0.1"), 0);
+	assert_int_equal(run(f, "iptables -A INPUT -m set --match-set c src --packets-gt 0"), 0);
+	struct xt_rule *gt0 = rule0(f, "INPUT");
+	p = mk4(f, IP(10, 0, 0, 1), IP(1, 1, 1, 1), 6, 1, 2);
+	assert_true(match_rule(f, gt0, p));     /* counted to 1, then compared */
+	pkt_free(p);
+
+	assert_int_equal(run(f, "ipset create s hash:ip counters timeout 100"), 0);
+	assert_int_equal(run(f, "iptables -A FORWARD -j SET --add-set s src --exist"), 0);
+	struct xt_rule *add = rule0(f, "FORWARD");
+	p = mk4(f, IP(10, 0, 0, 2), IP(1, 1, 1, 1), 6, 1, 2);
+	add->target->target(p, add->tdata, &par);
+	assert_int_equal(run(f, "ipset list s"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "10.0.0.2 timeout 100 packets 1 bytes 40\n"));
+	assert_int_equal(run(f, "iptables -A INPUT -m set --match-set s src"), 0);
+	struct xt_rule *m = rule0(f, "INPUT");
+	assert_true(match_rule(f, m, p));
+	assert_true(match_rule(f, m, p));
+	assert_int_equal(run(f, "ipset save s"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "add s 10.0.0.2 timeout 100 packets 3 bytes 120\n"));
+	add->target->target(p, add->tdata, &par);        /* --exist: extensions overwritten */
+	assert_int_equal(run(f, "ipset save s"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "add s 10.0.0.2 timeout 100 packets 1 bytes 40\n"));
+	pkt_free(p);
+
+	assert_int_equal(run(f, "ipset create i hash:net,iface"), 0);
+	assert_int_equal(run(f, "ipset add i 10.0.0.0/8,eth wildcard"), 0);
+	assert_int_equal(run(f, "ipset add i 10.0.0.0/8,eth9"), 1);   /* the wildcard has it */
+	assert_int_equal(run(f, "ipset test i 10.1.1.1,eth0"), 0);
+	assert_int_equal(run(f, "iptables -A FORWARD -m set --match-set i src,src"), 0);
+	struct xt_rule *ifr = rule0(f, "FORWARD");
+	struct xt_action fpar = { .net = f->net, .state = &st, .family = XT_FAMILY_V4 };
+	p = mk4(f, IP(10, 3, 3, 3), IP(1, 1, 1, 1), 6, 1, 2);
+	fpar.thoff = p->trans_off;
+	st.in = &eth7;
+	assert_true(ifr->matches[0].ops->match(p, ifr->matches[0].data, &fpar));
+	snprintf(eth7.name, sizeof(eth7.name), "lo");
+	assert_false(ifr->matches[0].ops->match(p, ifr->matches[0].data, &fpar));
+	pkt_free(p);
+	assert_int_equal(run(f, "ipset del i 10.0.0.0/8,eth5"), 0);   /* deletes the wildcard */
+	assert_int_equal(run(f, "ipset list i -t"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "Number of entries: 0\n"));
+}
+
+/* restore sends add/del lines of one set together: a later syntax error loses them. */
+static void test_restore_batch(void **state)
+{
+	struct fx *f = *state;
+
+	assert_int_equal(run_input(f, "ipset restore", "create a hash:ip\nadd a 1.1.1.1\n"
+				   "add a 1.1.1.1\nadd a x.y\n"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Error in line 4: Syntax error: "
+			    "cannot parse x.y: resolving to IPv4 address failed\n");
+	assert_int_equal(run(f, "ipset list a -t"), 0);
+	assert_non_null(strstr(sb_str(&f->ctx.out), "Number of entries: 0\n"));
+	assert_int_equal(run_input(f, "ipset restore", "add a 1.1.1.1\nadd a 1.1.1.1\n"
+				   "create b hash:ip\n"), 1);
+	assert_string_equal(sb_str(&f->ctx.err), "ipset v7.17: Error in line 2: Element cannot "
+			    "be added to the set: it's already added\n");
+	assert_int_equal(run(f, "ipset list -n"), 0);
+	assert_string_equal(sb_str(&f->ctx.out), "a\n");        /* b never created */
+	/* a successful test ends a restore (its warning is the program's last word) */
+	assert_int_equal(run_input(f, "ipset restore", "test a 1.1.1.1\nadd a 2.2.2.2\n"), 0);
+	assert_string_equal(sb_str(&f->ctx.err), "Warning: 1.1.1.1 is in set a.\n");
+	assert_int_equal(run(f, "ipset test a 2.2.2.2"), 1);
 }
 
 /* ---- randomized: the hash index and longest-prefix lookup against naive lists ---- */
@@ -656,6 +834,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_match_eval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_target_eval, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_map_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hash_mac, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uadt_codes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counters_and_wildcards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_restore_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_hash_net, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_hash_ipport, setup, teardown),
 	};

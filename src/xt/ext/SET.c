@@ -81,6 +81,11 @@ static int setT_final_check(void *data, struct xt_parse *ps)
 	    t->map.index == IPSET_INVALID_ID)
 		return xt_parse_error(ps, "You must specify either `--add-set' or `--del-set' or "
 				      "`--map-set'");
+	/* set_target_v3_check(): --exist and --timeout belong to --add-set */
+	if (t->add.index == IPSET_INVALID_ID && (t->tflags & IPSET_XTF_EXIST))
+		return xt_parse_error(ps, "Flag `--exist' can be used with `--add-set' only");
+	if (t->add.index == IPSET_INVALID_ID && t->timeout != IPSET_NO_TIMEOUT)
+		return xt_parse_error(ps, "Option `--timeout' can be used with `--add-set' only");
 	if (t->map.index != IPSET_INVALID_ID &&
 	    !(t->tflags & (IPSET_XTF_MAP_MARK | IPSET_XTF_MAP_PRIO | IPSET_XTF_MAP_QUEUE)))
 		return xt_parse_error(ps, "You must specify flags `--map-mark' or '--map-prio` or "
@@ -91,7 +96,7 @@ static int setT_final_check(void *data, struct xt_parse *ps)
 
 /*
  * set_target_v3_checkentry(): the sets must exist; --map-set's skb fields are
- * only writable in mangle, and the queue only on OUTPUT/FORWARD/POSTROUTING.
+ * only writable in mangle, priority and queue only on OUTPUT/FORWARD/POSTROUTING.
  */
 static int setT_check(const void *data, struct xt_parse *ps)
 {
@@ -106,7 +111,7 @@ static int setT_check(const void *data, struct xt_parse *ps)
 		if ((t->tflags & (IPSET_XTF_MAP_MARK | IPSET_XTF_MAP_PRIO | IPSET_XTF_MAP_QUEUE)) &&
 		    (!ps->table || strcmp(ps->table, "mangle")))
 			return -22;     /* -EINVAL */
-		if ((t->tflags & IPSET_XTF_MAP_QUEUE) &&
+		if ((t->tflags & (IPSET_XTF_MAP_PRIO | IPSET_XTF_MAP_QUEUE)) &&
 		    (ps->hook_mask & ~((1u << USNF_INET_FORWARD) | (1u << USNF_INET_LOCAL_OUT) |
 				       (1u << USNF_INET_POST_ROUTING))))
 			return -22;
