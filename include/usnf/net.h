@@ -65,6 +65,8 @@ enum usnf_trace_kind {
 	USNF_TRACE_NAT,         /* NAT applied (text) */
 	USNF_TRACE_VERDICT,     /* what the target of the rule just reported returned:
 				   table, chain, rulenum, target, verdict */
+	USNF_TRACE_QUEUE,       /* NF_QUEUE: queuenum, the handler's verdict (-1: nobody
+				   listens; text "bypass" when the packet goes on) */
 };
 
 struct usnf_trace_ev {
@@ -80,6 +82,7 @@ struct usnf_trace_ev {
 	int ifindex;
 	const char *text;
 	const struct pkt *pkt;
+	unsigned int queuenum;          /* USNF_TRACE_QUEUE */
 };
 typedef void (*usnf_trace_fn)(void *ctx, const struct usnf_trace_ev *ev);
 void usnf_net_set_trace(struct usnf_net *net, usnf_trace_fn fn, void *ctx);

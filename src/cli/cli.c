@@ -26,6 +26,10 @@ static const struct cli_cmd cli_cmds[] = {
 	{ "nat", cli_nat },
 	{ "ipset", cli_ipset },
 	{ "modprobe", cli_modprobe },
+	{ "nfacct", cli_nfacct },
+	{ "cat", cli_cat },
+	{ "ls", cli_ls },
+	{ "nfbpf_compile", cli_nfbpf_compile },
 };
 
 static const char *cli_basename(const char *s)

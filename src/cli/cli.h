@@ -43,5 +43,20 @@ int cli_iptables_restore(struct cli_ctx *ctx, int argc, char **argv);/* cli/ipta
 int cli_conntrack(struct cli_ctx *ctx, int argc, char **argv);       /* cli/conntrack.c */
 int cli_nat(struct cli_ctx *ctx, int argc, char **argv);             /* nat/nat_cli.c */
 int cli_ipset(struct cli_ctx *ctx, int argc, char **argv);           /* cli/ipset.c */
+int cli_nfacct(struct cli_ctx *ctx, int argc, char **argv);          /* cli/nfacct.c */
+int cli_cat(struct cli_ctx *ctx, int argc, char **argv);             /* cli/procfs.c */
+int cli_ls(struct cli_ctx *ctx, int argc, char **argv);              /* cli/procfs.c */
+
+/*
+ * A command's stdout redirected to a file (`echo +1.2.3.4 > /proc/net/xt_recent/x`,
+ * cli/procfs.c): cli_output_open() before running the command, as the shell opens
+ * the file first (1 and the shell's message in ctx->err if it cannot be opened: the
+ * command must not run), then cli_output_write() with what the command printed
+ * (1 and "CMD: write error: ..." if the file refuses it).
+ */
+int cli_output_open(struct cli_ctx *ctx, const char *path);
+int cli_output_write(struct cli_ctx *ctx, const char *cmd, const char *path, const char *data,
+		     size_t len);
+int cli_nfbpf_compile(struct cli_ctx *ctx, int argc, char **argv);   /* cli/nfbpf.c */
 
 #endif

@@ -9,7 +9,7 @@
  * the command line parser (lib/ipset.c) and the kernel error texts (lib/errcode.c).
  * ipset leaves by exit() from deep inside its error paths; here that is a longjmp
  * back to cli_ipset() (no allocation is live across it except the restore batch,
- * freed there).  Checked byte for byte against ipset 7.17 by tests/ipset/run.
+ * freed there).  Checked byte for byte against ipset 7.17 by tests/tooldiff --dir tests/ipset.
  */
 #include <arpa/inet.h>
 #include <ctype.h>

@@ -250,23 +250,48 @@ static int lex_input_op(struct lex *lx, struct script_cmd *cmd, struct heredoc *
 	return cmd->input_file ? 0 : -ENOMEM;
 }
 
-/* `>` or `2>` (fd2): only /dev/null is a supported target. */
+/*
+ * A file of the emulated kernel that stdout may go to: /proc/net/xt_recent/NAME,
+ * xt_recent's lists (`echo +1.2.3.4 > /proc/net/xt_recent/badguys`).
+ */
+static bool is_proc_output(const char *path)
+{
+	static const char dir[] = "/proc/net/xt_recent/";
+	const char *name = path + sizeof(dir) - 1;
+
+	return strncmp(path, dir, sizeof(dir) - 1) == 0 && name[0] && !strchr(name, '/');
+}
+
+/*
+ * `>`, `>>` or `2>` (fd2): /dev/null, or for stdout (either operator: procfs files
+ * ignore O_APPEND) a file of is_proc_output().
+ */
 static int lex_output_op(struct lex *lx, struct script_cmd *cmd, struct strbuf *w, bool fd2)
 {
 	bool quoted;
 
 	adv(lx);
+	if (!fd2 && peek(lx, 0) == '>')
+		adv(lx);
 	if (peek(lx, 0) == '>' || peek(lx, 0) == '&' || peek(lx, 0) == '|')
 		return lex_fail(lx, "unsupported redirection (only '>/dev/null' and '2>/dev/null')");
 	if (lex_redir_target(lx, w, &quoted, fd2 ? "2>" : ">"))
 		return lx->rc;
-	if (strcmp(sb_str(w), "/dev/null") != 0)
+	if (strcmp(sb_str(w), "/dev/null") == 0) {
+		if (!fd2 && cmd->output_file)
+			return lex_fail(lx, "only one output redirection per command is supported");
+		if (fd2)
+			cmd->discard_err = true;
+		else
+			cmd->discard_out = true;
+		return 0;
+	}
+	if (fd2 || !is_proc_output(sb_str(w)))
 		return lex_fail(lx, "output can only be redirected to /dev/null in a setup file");
-	if (fd2)
-		cmd->discard_err = true;
-	else
-		cmd->discard_out = true;
-	return 0;
+	if (cmd->output_file || cmd->discard_out)
+		return lex_fail(lx, "only one output redirection per command is supported");
+	cmd->output_file = strdup(sb_str(w));
+	return cmd->output_file ? 0 : (lx->rc = -ENOMEM);
 }
 
 /* `|| true` (or `|| :`) ending a command: the command may fail. */
@@ -446,6 +471,7 @@ static void cmd_free(struct script_cmd *cmd)
 	free(cmd->argv);
 	free(cmd->input);
 	free(cmd->input_file);
+	free(cmd->output_file);
 	memset(cmd, 0, sizeof(*cmd));
 }
 
@@ -460,7 +486,7 @@ static int lex_statement(struct lex *lx, struct script *out, struct strbuf *w)
 	if (!rc && peek(lx, 0) == '\n')
 		adv(lx);
 	if (!rc && cmd.argc == 0 && (hd.pending || cmd.input_file || cmd.may_fail ||
-				     cmd.discard_out || cmd.discard_err))
+				     cmd.discard_out || cmd.discard_err || cmd.output_file))
 		rc = lex_fail_at(lx, line, 1, "redirection without a command");
 	if (!rc && hd.pending)
 		rc = lex_heredoc_body(lx, &cmd, &hd);

@@ -13,7 +13,9 @@
  * backslash escapes; '#' comments; '\' line continuations; a "#!" first line;
  * `cmd < FILE` (stdin from a file, relative to the setup file's directory);
  * `cmd <<EOF`, `<<'EOF'`, `<<"EOF"`, `<<-EOF` heredocs (the body becomes stdin);
- * `>/dev/null` and `2>/dev/null` (output discarded); a trailing `|| true` (failure
+ * `>/dev/null` and `2>/dev/null` (output discarded); `> FILE` or `>> FILE` for a file
+ * of the emulated kernel, /proc/net/xt_recent/NAME (stdout written to it, as by
+ * cli_output_open() and cli_output_write()); a trailing `|| true` (failure
  * tolerated).  No variables, pipes, `;`, `&&`, subshells or command substitution.
  */
 struct script_cmd {
@@ -23,6 +25,7 @@ struct script_cmd {
 	char *input;                    /* heredoc body (NUL-terminated), or NULL */
 	size_t input_len;
 	char *input_file;               /* `< FILE` as written, or NULL */
+	char *output_file;              /* `> /proc/net/xt_recent/NAME` as written, or NULL */
 	bool discard_out;               /* >/dev/null */
 	bool discard_err;               /* 2>/dev/null */
 	bool may_fail;                  /* || true */

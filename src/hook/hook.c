@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hook/hook_core.h"
+#include "hook/nfnl.h"
 #include "stack/net.h"
 
 /*
@@ -77,6 +78,7 @@ void hook_net_exit(struct usnf_net *net)
 	hook_entries_free_list(reg->retired);
 	free(reg);
 	net->hooks = NULL;
+	nfnl_net_exit(net);     /* NFLOG subscribers and the queue handler go with it */
 }
 
 static struct hook_entries *hook_entries_alloc(unsigned int num)
@@ -354,10 +356,19 @@ static unsigned int hook_call(const struct hook_entry *h, struct pkt *pkt,
 	return USNF_DROP;
 }
 
+static unsigned int hook_drop(struct pkt *pkt)
+{
+	if (pkt->drop_reason == PKT_DROP_NOT_DROPPED_YET)
+		pkt->drop_reason = PKT_DROP_NETFILTER_DROP;
+	return USNF_DROP;
+}
+
 /* The loop of nf_hook_slow() over one array; see hook_core.h for the verdicts. */
 static unsigned int hook_walk(const struct hook_entries *e, struct pkt *pkt,
 			      const struct usnf_hook_state *st)
 {
+	unsigned int requeued = 0;
+
 	for (unsigned int i = 0; i < e->num; i++) {
 		unsigned int raw;
 
@@ -365,17 +376,32 @@ static unsigned int hook_walk(const struct hook_entries *e, struct pkt *pkt,
 		case USNF_ACCEPT:
 			continue;
 		case USNF_QUEUE:
-			if (raw & HOOK_VERDICT_FLAG_BYPASS)
+			/* nf_queue() to the handler; its verdict re-injects the packet
+			 * (nf_reinject(): accept goes on with the next function, repeat
+			 * calls this one again, bounded as hook_call() bounds it). */
+			switch (nf_queue_packet(pkt, st, raw)) {
+			case USNF_ACCEPT:
 				continue;
-			return USNF_QUEUE;
+			case USNF_REPEAT:
+				if (++requeued < HOOK_MAX_REPEAT) {
+					i--;
+					continue;
+				}
+				break;
+			case USNF_STOP:
+				return USNF_ACCEPT;
+			case USNF_QUEUE:
+				return USNF_QUEUE;      /* nobody listens, no bypass */
+			default:
+				break;
+			}
+			return hook_drop(pkt);
 		case USNF_STOLEN:
 			return USNF_STOLEN;
 		case USNF_STOP:
 			return USNF_ACCEPT;
 		default:        /* USNF_DROP, or a verdict that means nothing */
-			if (pkt->drop_reason == PKT_DROP_NOT_DROPPED_YET)
-				pkt->drop_reason = PKT_DROP_NETFILTER_DROP;
-			return USNF_DROP;
+			return hook_drop(pkt);
 		}
 	}
 	return USNF_ACCEPT;

@@ -36,11 +36,12 @@ void hook_net_exit(struct usnf_net *net);
  *   USNF_DROP    the caller frees the packet; pkt->drop_reason is set to
  *                PKT_DROP_NETFILTER_DROP if it was still NOT_DROPPED_YET;
  *   USNF_STOLEN  a function took the packet: the caller forgets it;
- *   USNF_QUEUE   NF_QUEUE without bypass; there is no queue handler, so the
- *                kernel would drop it (nf_queue() -> -ESRCH): the caller decides.
+ *   USNF_QUEUE   NF_QUEUE that nobody listens to (nf_queue() -> -ESRCH), without
+ *                bypass: the kernel drops it; the caller decides.
  * REPEAT calls the same function again; STOP accepts without running the rest.
- * A QUEUE verdict with the bypass flag goes on with the next function (as
- * nf_queue() does when no handler listens).  Verdicts are masked to their low
+ * A QUEUE verdict goes to the queue handler (hook/nfnl.c, usnf_queue_set_handler())
+ * and its verdict re-injects the packet (nf_reinject()); with nobody listening
+ * and the bypass flag, it goes on with the next function.  Verdicts are masked to their low
  * byte first; an unknown verdict drops.  Never frees the packet, never allocates.
  * Emits a USNF_TRACE_HOOK event when at least one function is registered (an
  * empty hook point is skipped entirely, as nf_hook() does).

@@ -438,12 +438,18 @@ void pcapng_writer_init(struct pcapng_writer *w)
 
 unsigned int pcapng_writer_add_iface(struct pcapng_writer *w, const char *name)
 {
+	return pcapng_writer_add_iface_type(w, name, PCAPNG_LINKTYPE_ETHERNET);
+}
+
+unsigned int pcapng_writer_add_iface_type(struct pcapng_writer *w, const char *name,
+					  uint16_t linktype)
+{
 	size_t n = strnlen(name, PCAPNG_IFNAME_MAX - 1);
 	uint32_t blen = (uint32_t)(20 + 4 + ((n + 3) & ~(size_t)3) + 4);
 
 	w_u32(w, BT_IDB);
 	w_u32(w, blen);
-	w_u16(w, PCAPNG_LINKTYPE_ETHERNET);
+	w_u16(w, linktype);
 	w_u16(w, 0);
 	w_u32(w, 0);            /* snaplen: unlimited */
 	w_u16(w, OPT_IF_NAME);

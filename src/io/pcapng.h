@@ -8,6 +8,7 @@
 #include "util/strbuf.h"
 
 #define PCAPNG_LINKTYPE_ETHERNET 1u
+#define PCAPNG_LINKTYPE_NFLOG 239u      /* nfgenmsg + NFULA_* TLVs (`tcpdump -i nflog:N`) */
 #define PCAPNG_IFNAME_MAX 64u
 
 /* One Interface Description Block.  Interfaces of all sections are numbered globally. */
@@ -63,6 +64,9 @@ struct pcapng_writer {
 void pcapng_writer_init(struct pcapng_writer *w);       /* writes the SHB */
 /* Add an interface; its id is the number of interfaces added before it. */
 unsigned int pcapng_writer_add_iface(struct pcapng_writer *w, const char *name);
+/* The same with another link type (PCAPNG_LINKTYPE_NFLOG). */
+unsigned int pcapng_writer_add_iface_type(struct pcapng_writer *w, const char *name,
+					  uint16_t linktype);
 void pcapng_writer_add_frame(struct pcapng_writer *w, unsigned int iface, uint64_t ts_ns,
 			     const uint8_t *data, uint32_t len);
 /* Write the buffer to path.  Returns 0 or -errno (message in err). */

@@ -15,7 +15,8 @@ struct subcommand {
 
 static const struct subcommand subcommands[] = {
 	{ "sim", sim_main, "simulate a router: usnf sim -f SETUP [-i IN.pcapng] [-o OUT.pcapng] "
-			   "[--log LOG.jsonl] [--dump DIR] [--iface NAME]... [--trace]" },
+			   "[--log LOG.jsonl] [--dump DIR] [--iface NAME]... [--trace] "
+			   "[--nflog GROUP=FILE]... [--queue-verdict [N=]VERDICT]..." },
 	{ "bench", bench_main, "benchmarks (usnf bench --help)" },
 	{ "ip", sim_oneshot, NULL },
 	{ "sysctl", sim_oneshot, NULL },
@@ -26,6 +27,8 @@ static const struct subcommand subcommands[] = {
 	{ "iptables-restore", sim_oneshot, NULL },
 	{ "ip6tables-restore", sim_oneshot, NULL },
 	{ "ipset", sim_oneshot, NULL },
+	{ "nfacct", sim_oneshot, NULL },
+	{ "nfbpf_compile", sim_oneshot, "nfbpf_compile [LINKTYPE] EXPR: a tcpdump filter as -m bpf --bytecode" },
 	{ "nat", sim_oneshot, "nat stats | nat deterministic [on|off] (the sim dump has nat-stats.txt)" },
 	{ "help", cmd_help, "this text" },
 	{ "--help", cmd_help, NULL },
@@ -41,7 +44,7 @@ static int cmd_help(int argc, char **argv)
 		if (subcommands[i].help)
 			printf("  %-8s %s\n", subcommands[i].name, subcommands[i].help);
 	printf("  ip | sysctl | iptables | ip6tables | iptables-save | ip6tables-save |\n"
-	       "  iptables-restore | ip6tables-restore ARGS...\n"
+	       "  iptables-restore | ip6tables-restore | ipset | nfacct ARGS...\n"
 	       "           one command on a fresh, empty instance (output as the real tool's)\n");
 	return 0;
 }

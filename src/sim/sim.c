@@ -15,7 +15,8 @@
 
 static const char sim_usage[] =
 	"usage: usnf sim -f SETUP [-i IN.pcapng] [-o OUT.pcapng] [--log LOG.jsonl]\n"
-	"                [--dump DIR] [--iface NAME]... [--trace]\n";
+	"                [--dump DIR] [--iface NAME]... [--trace]\n"
+	"                [--nflog GROUP=FILE.pcapng]... [--queue-verdict [N=]accept|drop|repeat[:MARK]]...\n";
 
 static int sim_parse_args(struct sim_opts *o, int argc, char **argv)
 {
@@ -27,6 +28,8 @@ static int sim_parse_args(struct sim_opts *o, int argc, char **argv)
 		{ "dump", required_argument, NULL, 'd' },
 		{ "iface", required_argument, NULL, 'I' },
 		{ "trace", no_argument, NULL, 't' },
+		{ "nflog", required_argument, NULL, 'N' },
+		{ "queue-verdict", required_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -42,6 +45,20 @@ static int sim_parse_args(struct sim_opts *o, int argc, char **argv)
 		case 'd': o->dump = optarg; break;
 		case 't': o->trace = true; break;
 		case 'I': o->ifaces[o->n_ifaces++] = optarg; break;
+		case 'N':
+			if (sim_nfnl_parse_nflog(o, optarg)) {
+				fprintf(stderr, "usnf sim: --nflog %s: expected GROUP=FILE, GROUP 0-65535 "
+					"given once\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'Q':
+			if (sim_nfnl_parse_qverdict(o, optarg)) {
+				fprintf(stderr, "usnf sim: --queue-verdict %s: expected [N=]accept|drop|"
+					"repeat[:MARK], each queue (or the default) given once\n", optarg);
+				return -EINVAL;
+			}
+			break;
 		case 'h': fputs(sim_usage, stdout); return 1;
 		default: fputs(sim_usage, stderr); return -EINVAL;
 		}
@@ -383,6 +400,7 @@ static void sim_release(struct sim *s)
 {
 	sim_ct_events_close(s);         /* before the net it listens to goes */
 	usnf_net_destroy(s->net);
+	sim_nfnl_release(s);
 	script_free(&s->script);
 	pcapng_file_free(&s->in);
 	free(s->setup_text);
@@ -405,11 +423,17 @@ static int sim_run(struct sim *s)
 	if (sim_env_create(s))
 		return 2;
 	sim_trace_attach(s);
+	if (sim_nfnl_attach(s)) {
+		fprintf(stderr, "usnf sim: cannot listen on the NFLOG groups / queues\n");
+		return 2;
+	}
 	if (sim_setup_run(s) || sim_counters_zero(s) || sim_ct_events_open(s))
 		return 2;
 	sim_feed(s);
 	sim_ct_events_close(s);
 	if (s->o.out && sim_write_output(s))
+		return 2;
+	if (sim_nfnl_write(s))
 		return 2;
 	if (s->o.dump && sim_dump(s))
 		return 2;
@@ -420,21 +444,28 @@ int sim_main(int argc, char **argv)
 {
 	struct sim s = { .ev = STRBUF_INIT, .text = STRBUF_INIT, .txdata = STRBUF_INIT };
 	const char **ifaces = calloc((size_t)argc + 1, sizeof(*ifaces));
-	int rc;
+	struct sim_nflog *nflog = calloc((size_t)argc + 1, sizeof(*nflog));
+	struct sim_qverdict *qverdict = calloc((size_t)argc + 1, sizeof(*qverdict));
+	int rc = 2;
 
-	if (!ifaces)
-		return 2;
+	if (!ifaces || !nflog || !qverdict)
+		goto out;
 	s.o.ifaces = ifaces;
+	s.o.nflog = nflog;
+	s.o.qverdict = qverdict;
 	rc = sim_parse_args(&s.o, argc, argv);
 	if (rc) {
-		free(ifaces);
-		return rc > 0 ? 0 : 2;
+		rc = rc > 0 ? 0 : 2;
+		goto out;
 	}
 	s.lo_ifindex = -1;
 	rc = sim_run(&s);
 	fflush(stdout);
 	sim_release(&s);
+out:
 	free(ifaces);
+	free(nflog);
+	free(qverdict);
 	return rc;
 }
 

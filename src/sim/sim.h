@@ -17,6 +17,22 @@ int sim_main(int argc, char **argv);
 /* `usnf iptables ...` and the other tools on a fresh instance.  Exit status. */
 int sim_oneshot(int argc, char **argv);
 
+/* --nflog GROUP=FILE: a group's packets into a pcapng file (LINKTYPE_NFLOG). */
+struct sim_nflog {
+	uint16_t group;
+	const char *path;
+	struct pcapng_writer w;
+	unsigned int n;                 /* records */
+};
+
+/* --queue-verdict [N=]VERDICT[:MARK]: what the queue handler answers. */
+struct sim_qverdict {
+	int queue;                      /* -1: every queue without its own */
+	int verdict;                    /* USNF_ACCEPT, USNF_DROP, USNF_REPEAT */
+	bool set_mark;                  /* NFQA_MARK with the verdict */
+	uint32_t mark;
+};
+
 /* Command-line options of `usnf sim`. */
 struct sim_opts {
 	const char *setup;
@@ -27,6 +43,10 @@ struct sim_opts {
 	const char **ifaces;    /* --iface, n_ifaces of them */
 	int n_ifaces;
 	bool trace;
+	struct sim_nflog *nflog;        /* --nflog, n_nflog of them */
+	int n_nflog;
+	struct sim_qverdict *qverdict;  /* --queue-verdict, n_qverdict of them */
+	int n_qverdict;
 };
 
 /* One emitted frame, kept until OUT.pcapng is written (interfaces may appear late). */
@@ -66,6 +86,8 @@ struct sim {
 	struct sim_txrec *tx;
 	unsigned int n_txrec, cap_txrec;
 	struct strbuf txdata;
+
+	uint8_t *nflog_rec;             /* one LINKTYPE_NFLOG record being encoded */
 };
 
 /* sim/sim_setup.c: the environment and the setup file. */
@@ -82,5 +104,16 @@ void sim_trace_attach(struct sim *s);
 void sim_frame_begin(struct sim *s, const struct pcapng_frame *fr, const char *ifname);
 void sim_frame_end(struct sim *s, int fate, const char *ifname);
 void sim_json_str(struct strbuf *sb, const char *s);
+/* A JSON event of the current frame, its fields already formatted (",\"k\":v..."),
+ * and its --trace line. */
+void sim_event(struct sim *s, const char *kind, const char *fields, const char *text);
+const char *sim_verdict_name(int v);
+
+/* sim/sim_nfnl.c: --nflog captures and the --queue-verdict handler. */
+int sim_nfnl_parse_nflog(struct sim_opts *o, const char *arg);
+int sim_nfnl_parse_qverdict(struct sim_opts *o, const char *arg);
+int sim_nfnl_attach(struct sim *s);
+int sim_nfnl_write(struct sim *s);
+void sim_nfnl_release(struct sim *s);
 
 #endif

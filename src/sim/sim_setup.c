@@ -241,8 +241,8 @@ static int sim_builtin(const struct script_cmd *c, struct strbuf *out)
 	return 1;
 }
 
-static int sim_command(struct sim *s, const struct script_cmd *c, struct strbuf *out,
-		       struct strbuf *err)
+static int sim_command_run(struct sim *s, const struct script_cmd *c, struct strbuf *out,
+			   struct strbuf *err)
 {
 	struct strbuf in = STRBUF_INIT;
 	int rc;
@@ -259,6 +259,34 @@ static int sim_command(struct sim *s, const struct script_cmd *c, struct strbuf 
 		sb_addf(err, "%s: command not found\n", c->argv[0]);
 	sb_release(&in);
 	return rc == -ENOENT ? 127 : rc;
+}
+
+/*
+ * One command, its stdout redirected to a file of the emulated kernel if the line
+ * says so: the shell opens the file first (the command does not run if it cannot),
+ * then what the command printed is written to it, even if the command failed.
+ */
+static int sim_command(struct sim *s, const struct script_cmd *c, struct strbuf *out,
+		       struct strbuf *err)
+{
+	struct cli_ctx file = { .net = s->net, .out = STRBUF_INIT, .err = STRBUF_INIT };
+	struct strbuf printed = STRBUF_INIT;
+	int rc, wrc;
+
+	if (!c->output_file)
+		return sim_command_run(s, c, out, err);
+	rc = cli_output_open(&file, c->output_file);
+	if (!rc) {
+		rc = sim_command_run(s, c, &printed, err);
+		wrc = cli_output_write(&file, c->argv[0], c->output_file, printed.s ? printed.s : "",
+				       printed.len);
+		rc = rc ? rc : wrc;
+	}
+	sb_add(err, sb_str(&file.err));
+	sb_release(&printed);
+	sb_release(&file.out);
+	sb_release(&file.err);
+	return rc;
 }
 
 /*

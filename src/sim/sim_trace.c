@@ -29,8 +29,11 @@ static const char *pf_name(unsigned int pf)
 	}
 }
 
-static const char *verdict_name(int v)
+/* A verdict's name; a queue verdict's number and flags (upper bits) are left out. */
+const char *sim_verdict_name(int v)
 {
+	if (v != -1)
+		v = (int)((unsigned int)v & 0xffu);
 	switch (v) {
 	case USNF_DROP: return "DROP";
 	case USNF_ACCEPT: return "ACCEPT";
@@ -101,15 +104,15 @@ static void trace_rule(struct sim *s, const struct usnf_trace_ev *ev)
 		ev_str(s, "target", ev->target);
 	}
 	if (ev->verdict >= 0)
-		ev_str(s, "verdict", verdict_name(ev->verdict));
+		ev_str(s, "verdict", sim_verdict_name(ev->verdict));
 	sb_addc(&s->ev, '}');
 	if (policy)
 		sb_addf(&s->text, "      %s/%s: policy %s\n", ev->table, ev->chain,
-			verdict_name(ev->verdict));
+			sim_verdict_name(ev->verdict));
 	else
 		sb_addf(&s->text, "      %s/%s rule %u: -j %s%s%s\n", ev->table, ev->chain,
 			ev->rulenum, ev->target ? ev->target : "(none)",
-			ev->verdict >= 0 ? " -> " : "", verdict_name(ev->verdict));
+			ev->verdict >= 0 ? " -> " : "", sim_verdict_name(ev->verdict));
 }
 
 /* An extension target's result, reported after whatever the target itself caused
@@ -121,10 +124,10 @@ static void trace_verdict(struct sim *s, const struct usnf_trace_ev *ev)
 	ev_str(s, "chain", ev->chain);
 	sb_addf(&s->ev, ",\"rule\":%u", ev->rulenum);
 	ev_str(s, "target", ev->target);
-	ev_str(s, "verdict", verdict_name(ev->verdict));
+	ev_str(s, "verdict", sim_verdict_name(ev->verdict));
 	sb_addc(&s->ev, '}');
 	sb_addf(&s->text, "      %s/%s rule %u: %s -> %s\n", ev->table, ev->chain, ev->rulenum,
-		ev->target ? ev->target : "(none)", verdict_name(ev->verdict));
+		ev->target ? ev->target : "(none)", sim_verdict_name(ev->verdict));
 }
 
 static void trace_return(struct sim *s, const struct usnf_trace_ev *ev)
@@ -162,6 +165,33 @@ static void trace_text_ev(struct sim *s, const struct usnf_trace_ev *ev, const c
 		fprintf(s->kern, "%s\n", ev->text ? ev->text : "");
 }
 
+void sim_event(struct sim *s, const char *kind, const char *fields, const char *text)
+{
+	ev_begin(s, kind);
+	sb_add(&s->ev, fields);
+	sb_addc(&s->ev, '}');
+	sb_addf(&s->text, "    %s\n", text);
+}
+
+/* NF_QUEUE: the queue, and the handler's verdict or that nobody listened. */
+static void trace_queue(struct sim *s, const struct usnf_trace_ev *ev)
+{
+	ev_begin(s, "queue");
+	sb_addf(&s->ev, ",\"queue\":%u", ev->queuenum);
+	if (ev->verdict >= 0)
+		ev_str(s, "verdict", sim_verdict_name(ev->verdict));
+	else
+		sb_addf(&s->ev, ",\"listener\":false,\"bypass\":%s",
+			ev->text && !strcmp(ev->text, "bypass") ? "true" : "false");
+	sb_addc(&s->ev, '}');
+	if (ev->verdict >= 0)
+		sb_addf(&s->text, "    queue %u: verdict %s\n", ev->queuenum,
+			sim_verdict_name(ev->verdict));
+	else
+		sb_addf(&s->text, "    queue %u: no listener%s\n", ev->queuenum,
+			ev->text && !strcmp(ev->text, "bypass") ? ", bypass" : "");
+}
+
 static void sim_on_trace(void *ctx, const struct usnf_trace_ev *ev)
 {
 	struct sim *s = ctx;
@@ -179,6 +209,7 @@ static void sim_on_trace(void *ctx, const struct usnf_trace_ev *ev)
 	case USNF_TRACE_LOG: trace_text_ev(s, ev, "log", "LOG"); break;
 	case USNF_TRACE_CT: trace_text_ev(s, ev, "ct", "conntrack"); break;
 	case USNF_TRACE_NAT: trace_text_ev(s, ev, "nat", "nat"); break;
+	case USNF_TRACE_QUEUE: trace_queue(s, ev); break;
 	case USNF_TRACE_TX: break;      /* recorded from the tx callback, with the bytes */
 	}
 }

@@ -26,6 +26,7 @@ struct usnf_net {
 	struct ct_net *ct;
 	struct nat_net *nat;
 	struct ipset_net *ipset;   /* ipset/ipset.h: IP sets (added by ipset) */
+	struct nfnl_net *nfnl;     /* hook/nfnl.h: NFLOG groups, the queue handler (nflogq) */
 	/* geoip match: directory of the xt_geoip database ("" = /usr/share/xt_geoip);
 	 * set with xt_geoip_dir_set() (xt/ext/ext_addons.h).  Added by ext3. */
 	char geoip_dir[256];

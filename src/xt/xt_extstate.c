@@ -134,6 +134,42 @@ void xt_extstate_sweep(struct usnf_net *net)
 	}
 }
 
+/*
+ * Rules change only by commits, each of which ends with a collection, so the marks
+ * it left say which objects the published rules hold now.
+ */
+bool xt_extstate_held(struct usnf_net *net, const char *kind, const char *name)
+{
+	struct xt_extobj **pp = xt_extstate_slot(net, kind, name);
+
+	return pp && *pp && (*pp)->marked;
+}
+
+void xt_extstate_foreach(struct usnf_net *net, const char *kind,
+			 void (*fn)(void *ctx, const char *name, void *obj), void *ctx)
+{
+	struct xt_extobj **pp = xt_net_extstate(net), *o;
+
+	for (o = pp ? *pp : NULL; o; o = o->next)
+		if (strcmp(o->kind, kind) == 0)
+			fn(ctx, o->name, o->data);
+}
+
+void xt_extstate_del_unheld(struct usnf_net *net, const char *kind)
+{
+	struct xt_extobj **pp = xt_net_extstate(net), *o;
+
+	while (pp && *pp) {
+		o = *pp;
+		if (o->marked || strcmp(o->kind, kind) != 0) {
+			pp = &o->next;
+			continue;
+		}
+		*pp = o->next;
+		xt_extobj_free(o);
+	}
+}
+
 void xt_extstate_exit(struct usnf_net *net)
 {
 	struct xt_extobj **pp = xt_net_extstate(net), *o;

@@ -31,6 +31,13 @@ void xt_extstate_unmark(struct usnf_net *net);
 void xt_extstate_mark(void *net, const char *kind, const char *name);   /* an xt_extref_fn */
 void xt_extstate_sweep(struct usnf_net *net);
 bool xt_extstate_empty(struct usnf_net *net);
+/* Whether a published rule held it at the last collection (nfacct del: -EBUSY). */
+bool xt_extstate_held(struct usnf_net *net, const char *kind, const char *name);
+/* Every object of kind, oldest first (nfacct list, /proc/net/xt_recent). */
+void xt_extstate_foreach(struct usnf_net *net, const char *kind,
+			 void (*fn)(void *ctx, const char *name, void *obj), void *ctx);
+/* Drop every object of kind that no rule holds (nfacct flush). */
+void xt_extstate_del_unheld(struct usnf_net *net, const char *kind);
 /* Drop one object now (nfacct del); 0 or -ENOENT. */
 int xt_extstate_del(struct usnf_net *net, const char *kind, const char *name);
 /* Free everything (xt_net_exit). */

@@ -1,12 +1,14 @@
 /*
  * NFLOG: hand the packet to nfnetlink_log (libxt_NFLOG.c).  iptables-nft 1.8.9
- * turns it into the native nft "log group N" expression, which does not keep
- * --nflog-range.  The engine has no netlink log listeners: the target only
- * continues, as the kernel's does when nobody is subscribed to the group.
+ * turns it into the native nft "log group N" expression (add_log(): prefix,
+ * group, snaplen = --nflog-size, qthreshold), which does not keep --nflog-range.
+ * nft_log_eval() logs to the group's subscriber (hook/nflog.c,
+ * usnf_nflog_subscribe()) and the rule goes on, listener or not.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "hook/nfnl.h"
 #include "xt/ext/ext_util.h"
 #include "xt/xt.h"
 
@@ -91,8 +93,17 @@ static void nflog_print(const void *data, const struct xt_rule *r, unsigned int 
 	nflog_out(data, "", out);
 }
 
+/* nft_log_eval() -> nf_log_packet() -> nfulnl_log_packet(), then on with the rule. */
 static unsigned int nflog_target(struct pkt *pkt, void *data, struct xt_action *par)
 {
+	const struct nflog_info *n = data;
+	struct nflog_loginfo li = {
+		.group = n->group, .copy_len_set = n->flags & NFLOG_F_COPY_LEN,
+		.copy_len = n->len, .prefix = n->prefix,
+	};
+
+	if (nflog_listening(par->net, n->group))
+		nflog_packet(par->net, pkt, par->state, &li);
 	return XT_CONTINUE;
 }
 

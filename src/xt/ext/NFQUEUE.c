@@ -1,11 +1,15 @@
 /*
  * NFQUEUE: hand the packet to a user-space queue (xt_NFQUEUE.c revision 3,
- * libxt_NFQUEUE.c).  The engine has no queue listeners, so the verdict is what
- * the kernel does then: drop, or with --queue-bypass go on as if accepted.
+ * libxt_NFQUEUE.c).  The target only names the queue (NF_QUEUE_NR) and the
+ * bypass flag; the hook core gives the packet to the queue handler
+ * (hook/nfnl.c, usnf_queue_set_handler()) and re-injects it with its verdict.
+ * Nobody listening on the queue: dropped, or with --queue-bypass it goes on.
  */
 #include <string.h>
 
+#include "hook/hook_core.h"
 #include "xt/ext/ext_util.h"
+#include "xt/ext/jhash.h"
 #include "xt/xt.h"
 
 #define NFQ_FLAG_BYPASS 0x01
@@ -118,14 +122,69 @@ static void nfq_print(const void *data, const struct xt_rule *r, unsigned int fl
 	nfq_out(data, false, out);
 }
 
+/*
+ * The kernel draws jhash_initval at random once (init_hashrandom()); usnf fixes it
+ * so that a simulation is reproducible.  Which queue of a --queue-balance range a
+ * flow lands on therefore differs from a given kernel's, as between two boots.
+ */
+#define NFQ_HASH_INITVAL 1u
+
+static uint32_t nfq_rd32(const struct pkt *pkt, uint32_t off)
+{
+	const uint8_t *p = pkt_header(pkt, off, 4);
+	uint32_t v = 0;
+
+	if (p)
+		memcpy(&v, p, 4);       /* the raw (__force u32) word, as the kernel reads it */
+	return v;
+}
+
+/* hash_v4()/hash_v6() of include/net/netfilter/nf_queue.h: both directions of a
+ * flow give the same hash. */
+static uint32_t nfq_hash(const struct pkt *pkt, bool v6)
+{
+	uint32_t a, b, c, s, d;
+
+	if (!v6) {
+		const uint8_t *ip = pkt_header(pkt, pkt->net_off, 20);
+
+		if (!ip)
+			return 0;
+		s = nfq_rd32(pkt, pkt->net_off + 12);
+		d = nfq_rd32(pkt, pkt->net_off + 16);
+		return s < d ? jhash_3words(s, d, ip[9], NFQ_HASH_INITVAL) :
+			       jhash_3words(d, s, ip[9], NFQ_HASH_INITVAL);
+	}
+	if (!pkt_header(pkt, pkt->net_off, 40))
+		return 0;
+	s = nfq_rd32(pkt, pkt->net_off + 8 + 12);       /* saddr.s6_addr32[3] */
+	d = nfq_rd32(pkt, pkt->net_off + 24 + 12);
+	a = s < d ? s : d;
+	b = s < d ? d : s;
+	s = nfq_rd32(pkt, pkt->net_off + 8 + 4);        /* s6_addr32[1] */
+	d = nfq_rd32(pkt, pkt->net_off + 24 + 4);
+	c = s < d ? s : d;
+	return jhash_3words(a, b, c, NFQ_HASH_INITVAL);
+}
+
+/* nfqueue_tg_v3(): the queue (spread over --queue-balance by flow hash, or by CPU
+ * with --queue-cpu-fanout: the engine runs on CPU 0), the bypass flag. */
 static unsigned int nfq_target(struct pkt *pkt, void *data, struct xt_action *par)
 {
 	const struct nfq_info *q = data;
+	uint32_t queue = q->queuenum;
+	unsigned int v;
 
+	if (q->queues_total > 1) {
+		if (q->flags & NFQ_FLAG_CPU_FANOUT)
+			queue = q->queuenum + 0u % q->queues_total;
+		else
+			queue += jhash_scale(nfq_hash(pkt, xt_is_v6(par)), q->queues_total);
+	}
+	v = HOOK_QUEUE_NR(queue);
 	if (q->flags & NFQ_FLAG_BYPASS)
-		return USNF_ACCEPT;     /* nf_queue() finds no listener: bypass */
-	pkt->drop_reason = PKT_DROP_QUEUED;
-	return USNF_QUEUE;
+		v |= HOOK_VERDICT_FLAG_BYPASS;
+	return v;
 }
 
 const struct xt_target_ops xt_target_nfqueue = {

@@ -4,6 +4,7 @@
  * added (checkentry: -ENOENT otherwise); the match is true unless the object has
  * a quota it is still under (nfnl_acct_overquota() != NFACCT_UNDERQUOTA).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "xt/ext/ext_util.h"
@@ -24,22 +25,92 @@ static const struct xt_opt nfacct_opts[] = {
 	{ 0 },
 };
 
-int nfacct_obj_add(struct usnf_net *net, const char *name)
+/* nla_strscpy() into char[NFACCT_NAME_MAX]: longer names are cut. */
+static void nfacct_name_copy(char *dst, const char *name)
 {
+	size_t n = strnlen(name, NFACCT_NAME_MAX - 1);
+
+	memcpy(dst, name, n);
+	dst[n] = '\0';
+}
+
+int nfacct_obj_new(struct usnf_net *net, const char *name, const struct nfacct_obj *init)
+{
+	char nm[NFACCT_NAME_MAX];
+	struct nfacct_obj *o;
 	bool created;
 
-	if (strlen(name) >= NFACCT_NAME_MAX || !name[0])
+	nfacct_name_copy(nm, name);
+	if (nfacct_obj_find(net, nm))
+		return -EBUSY;          /* matching object, no NLM_F_REPLACE */
+	if (!nm[0] || (init->flags & NFACCT_F_QUOTA) == NFACCT_F_QUOTA ||
+	    (init->flags & ~(uint32_t)NFACCT_F_QUOTA))
 		return -EINVAL;
-	if (!xt_extstate_get(net, "nfacct", name, sizeof(struct nfacct_obj), NULL, &created))
+	o = xt_extstate_get(net, "nfacct", nm, sizeof(*o), NULL, &created);
+	if (!o)
 		return -ENOMEM;
-	if (!created)
-		return -EEXIST;
-	return xt_extstate_pin(net, "nfacct", name);    /* made by the user, not a rule */
+	*o = *init;
+	o->overquota_seen = false;
+	if (!(o->flags & NFACCT_F_QUOTA))
+		o->quota = 0;
+	return xt_extstate_pin(net, "nfacct", nm);      /* made by the user, not a rule */
+}
+
+int nfacct_obj_add(struct usnf_net *net, const char *name)
+{
+	const struct nfacct_obj zero = { 0 };
+
+	if (strlen(name) >= NFACCT_NAME_MAX)
+		return -EINVAL;
+	if (nfacct_obj_find(net, name))
+		return -EEXIST;         /* NLM_F_EXCL */
+	return nfacct_obj_new(net, name, &zero);
 }
 
 struct nfacct_obj *nfacct_obj_find(struct usnf_net *net, const char *name)
 {
-	return xt_extstate_find(net, "nfacct", name);
+	char nm[NFACCT_NAME_MAX];
+
+	nfacct_name_copy(nm, name);
+	return xt_extstate_find(net, "nfacct", nm);
+}
+
+/* nfnl_acct_try_del(): refused while a rule holds a reference. */
+int nfacct_obj_del(struct usnf_net *net, const char *name)
+{
+	char nm[NFACCT_NAME_MAX];
+
+	nfacct_name_copy(nm, name);
+	if (!xt_extstate_find(net, "nfacct", nm))
+		return -ENOENT;
+	if (xt_extstate_held(net, "nfacct", nm))
+		return -EBUSY;
+	return xt_extstate_del(net, "nfacct", nm);
+}
+
+void nfacct_obj_flush(struct usnf_net *net)
+{
+	xt_extstate_del_unheld(net, "nfacct");
+}
+
+struct nfacct_foreach_ctx {
+	void (*fn)(void *ctx, const char *name, struct nfacct_obj *o);
+	void *ctx;
+};
+
+static void nfacct_foreach_one(void *ctx, const char *name, void *obj)
+{
+	struct nfacct_foreach_ctx *c = ctx;
+
+	c->fn(c->ctx, name, obj);
+}
+
+void nfacct_obj_foreach(struct usnf_net *net,
+			void (*fn)(void *ctx, const char *name, struct nfacct_obj *o), void *ctx)
+{
+	struct nfacct_foreach_ctx c = { fn, ctx };
+
+	xt_extstate_foreach(net, "nfacct", nfacct_foreach_one, &c);
 }
 
 static int nfacct_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
@@ -101,11 +172,17 @@ static bool nfacct_match(const struct pkt *pkt, void *data, struct xt_action *pa
 	if (!(o->flags & (NFACCT_F_QUOTA_PKTS | NFACCT_F_QUOTA_BYTES)))
 		return true;    /* NFACCT_NO_QUOTA */
 	now = (o->flags & NFACCT_F_QUOTA_PKTS) ? o->pkts : o->bytes;
-	if (now > o->quota) {
+	/* the flag (and the quota message) at the quota, the verdict past it */
+	if (now >= o->quota)
 		o->overquota_seen = true;
-		return true;    /* NFACCT_OVERQUOTA */
-	}
-	return false;           /* NFACCT_UNDERQUOTA */
+	return now > o->quota;  /* NFACCT_OVERQUOTA, else NFACCT_UNDERQUOTA */
+}
+
+/* The rule holds its object (nfacct_mt_checkentry()'s reference): `nfacct del` is -EBUSY. */
+static void nfacct_extrefs(const void *data, enum xt_family fam, xt_extref_fn ref, void *ctx)
+{
+	(void)fam;
+	ref(ctx, "nfacct", ((const struct nfacct_info *)data)->name);
 }
 
 const struct xt_match_ops xt_match_nfacct = {
@@ -120,4 +197,5 @@ const struct xt_match_ops xt_match_nfacct = {
 	.save = nfacct_save,
 	.print = nfacct_print,
 	.match = nfacct_match,
+	.extrefs = nfacct_extrefs,
 };

@@ -1,15 +1,19 @@
 /*
  * recent: lists of recently seen addresses, one per --name and instance
- * (xt_recent.c for the lists and checkentry, libxt_recent.c revision 1 for the
- * syntax and printed forms).  The kernel frees a list when its last rule goes;
- * here a list lives as long as the instance (xt_extstate.c), which only differs
- * in that re-adding a rule with the same name keeps the addresses seen.
+ * (xt_recent.c for the lists, checkentry and /proc/net/xt_recent, libxt_recent.c
+ * revision 1 for the syntax and printed forms).  A list goes with the last rule
+ * that names it (recent_extrefs(), the collection of xt_extstate.c), as the kernel
+ * frees it in recent_mt_destroy().
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <usnf/net.h>
+
 #include "stack/net.h"
 #include "xt/ext/ext_util.h"
+#include "xt/ext/recent.h"
 #include "xt/xt.h"
 #include "xt/xt_extstate.h"
 
@@ -25,6 +29,7 @@
 #define RECENT_PKT_LIST_TOT 20u /* module parameter ip_pkt_list_tot */
 #define RECENT_MAX_NSTAMPS 65536u /* XT_RECENT_MAX_NSTAMPS: recent_mt_check() refuses more */
 #define RECENT_HZ 1000u         /* jiffies as the stack counts them (STACK_HZ) */
+#define RECENT_PROC_BUF 47u     /* sizeof("+b335:1d35:1e55:dead:c0de:1715:255.255.255.255") */
 
 enum { O_SET = 0, O_RCHECK, O_UPDATE, O_REMOVE, O_SECONDS, O_REAP, O_HITCOUNT, O_RTTL,
        O_NAME, O_RSOURCE, O_RDEST, O_MASK };
@@ -51,6 +56,7 @@ struct recent_entry {
 	bool used;
 	uint16_t nstamps, index;
 	uint64_t lru;           /* larger: more recently used (the kernel's lru_list order) */
+	uint64_t born;          /* larger: added later (the order /proc lists them in) */
 };
 
 /* struct recent_table: a fixed pool of ip_list_tot entries, made at check time. */
@@ -58,7 +64,7 @@ struct recent_table {
 	union xt_addr mask;
 	unsigned int nstamps_max_mask;
 	unsigned int entries;
-	uint64_t lru_seq;
+	uint64_t lru_seq, born_seq;
 	struct recent_entry e[RECENT_LIST_TOT];
 	uint64_t *stamps;       /* RECENT_LIST_TOT * (nstamps_max_mask + 1) jiffies */
 };
@@ -336,6 +342,7 @@ static struct recent_entry *recent_add(struct recent_table *t, const union xt_ad
 	e->nstamps = 1;
 	e->index = 1;
 	e->lru = ++t->lru_seq;
+	e->born = ++t->born_seq;
 	recent_stamps(t, e)[0] = now;
 	t->entries++;
 	return e;
@@ -394,7 +401,7 @@ static bool recent_match(const struct pkt *pkt, void *data, struct xt_action *pa
 	struct recent_table *t = ri->t;
 	struct recent_entry *e;
 	union xt_addr a;
-	uint64_t now = ext_now_ns(par) / (1000000000ull / RECENT_HZ), time;
+	uint64_t now = recent_jiffies(ext_now_ns(par)), time;
 	uint8_t ttl;
 	bool ret = ri->invert;
 	unsigned int i, hits = 0;
@@ -434,6 +441,280 @@ static bool recent_match(const struct pkt *pkt, void *data, struct xt_action *pa
 		e->ttl = ttl;
 	}
 	return ret;
+}
+
+uint64_t recent_jiffies(uint64_t now_ns)
+{
+	return RECENT_INITIAL_JIFFIES + now_ns / (1000000000ull / RECENT_HZ);
+}
+
+/* --- /proc/net/xt_recent/NAME (recent_seq_ops, recent_mt_fops) --- */
+
+static void recent_show_entry(struct recent_table *t, const struct recent_entry *e,
+			      struct strbuf *out)
+{
+	const uint64_t *st = recent_stamps(t, e);
+	unsigned int i = (e->index - 1u) & t->nstamps_max_mask;
+	const uint8_t *a = e->addr.a6;
+
+	if (e->family == XT_FAMILY_V4) {
+		sb_addf(out, "src=%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+	} else {                /* %pI6: eight groups of four digits, nothing compressed */
+		sb_add(out, "src=");
+		for (i = 0; i < 16; i += 2)
+			sb_addf(out, "%s%02x%02x", i ? ":" : "", a[i], a[i + 1]);
+		i = (e->index - 1u) & t->nstamps_max_mask;
+	}
+	sb_addf(out, " ttl: %u last_seen: %llu oldest_pkt: %u", e->ttl,
+		(unsigned long long)st[i], e->index);
+	for (i = 0; i < e->nstamps; i++)
+		sb_addf(out, "%s %llu", i ? "," : "", (unsigned long long)st[i]);
+	sb_addc(out, '\n');
+}
+
+/*
+ * recent_seq_show() for every entry.  The kernel walks its hash buckets, whose order
+ * comes from a random seed (hash_rnd): entries are listed here in the order they
+ * were added, which is the kernel's for any one bucket.
+ */
+int recent_proc_show(struct usnf_net *net, const char *name, struct strbuf *out)
+{
+	struct recent_table *t = xt_extstate_find(net, "recent", name);
+	const struct recent_entry *order[RECENT_LIST_TOT];
+	unsigned int n = 0, i, j;
+
+	if (!t)
+		return -ENOENT;
+	for (i = 0; i < RECENT_LIST_TOT; i++) {
+		if (!t->e[i].used)
+			continue;
+		for (j = n++; j > 0 && order[j - 1]->born > t->e[i].born; j--)
+			order[j] = order[j - 1];
+		order[j] = &t->e[i];
+	}
+	for (i = 0; i < n && t->stamps; i++)
+		recent_show_entry(t, order[i], out);
+	return 0;
+}
+
+/* xdigit2bin() of net/core/utils.c: what a character is to in4_pton()/in6_pton(). */
+#define PTON_XDIGIT 0x00010000
+#define PTON_DIGIT 0x00020000
+#define PTON_COLON_MASK 0x00700000
+#define PTON_COLON_1 0x00100000
+#define PTON_COLON_2 0x00200000
+#define PTON_COLON_1_2 0x00400000
+#define PTON_DOT 0x00800000
+#define PTON_DELIM 0x10000000
+#define PTON_NULL 0x20000000
+#define PTON_UNKNOWN 0x40000000
+
+static int pton_class(const char *s, size_t left, int delim)
+{
+	int c = left > 0 ? (unsigned char)*s : 0;
+
+	if (c == delim || c == 0)
+		return PTON_DELIM;
+	if (c == ':')
+		return PTON_COLON_MASK;
+	if (c == '.')
+		return PTON_DOT;
+	if (c >= '0' && c <= '9')
+		return (c - '0') | PTON_XDIGIT | PTON_DIGIT;
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return ((c | 0x20) - 'a' + 10) | PTON_XDIGIT;
+	return PTON_UNKNOWN;
+}
+
+/* in4_pton(): dotted quad up to delim (or the end); 1 on success, *end past it. */
+static int recent_in4_pton(const char *src, size_t len, uint8_t *dst, int delim,
+			   const char **end)
+{
+	const char *s = src;
+	uint8_t dbuf[4];
+	unsigned int i = 0, w = 0;
+	int ret = 0;
+
+	for (;;) {
+		int c = pton_class(s, len, delim);
+
+		if (!(c & (PTON_DIGIT | PTON_DOT | PTON_DELIM | PTON_COLON_MASK)))
+			break;
+		if (c & (PTON_DOT | PTON_DELIM | PTON_COLON_MASK)) {
+			if (w == 0)
+				break;
+			dbuf[i++] = (uint8_t)(w & 0xff);
+			w = 0;
+			if (c & (PTON_DELIM | PTON_COLON_MASK)) {
+				ret = i == 4;
+				break;
+			}
+		} else {
+			w = w * 10 + (unsigned int)c;   /* the class bits keep w != 0 for "0" */
+			if ((w & 0xffff) > 255)
+				break;
+		}
+		if (i >= 4)
+			break;
+		s++;
+		len--;
+	}
+	if (ret)
+		memcpy(dst, dbuf, 4);
+	if (end)
+		*end = s;
+	return ret;
+}
+
+/* in6_pton(): the kernel's state machine, "::" and a dotted quad tail included. */
+static int recent_in6_pton(const char *src, size_t len, uint8_t *dst, int delim)
+{
+	const char *s = src, *tok = NULL;
+	uint8_t dbuf[16], *d = dbuf, *dc = NULL;
+	int state = PTON_COLON_1_2 | PTON_XDIGIT | PTON_NULL, i;
+	unsigned int w = 0;
+
+	memset(dbuf, 0, sizeof(dbuf));
+	for (;;) {
+		int c = pton_class(s, len, delim);
+
+		if (!(c & state))
+			return 0;
+		if (c & (PTON_DELIM | PTON_COLON_MASK)) {
+			if (!(state & PTON_NULL)) {
+				*d++ = (uint8_t)(w >> 8);
+				*d++ = (uint8_t)w;
+			}
+			w = 0;
+			if (c & PTON_DELIM)
+				break;
+			switch (state & PTON_COLON_MASK) {
+			case PTON_COLON_2:
+				dc = d;
+				state = PTON_XDIGIT | PTON_DELIM;
+				if (dc - dbuf >= (ptrdiff_t)sizeof(dbuf))
+					state |= PTON_NULL;
+				break;
+			case PTON_COLON_1 | PTON_COLON_1_2:
+				state = PTON_XDIGIT | PTON_COLON_2;
+				break;
+			case PTON_COLON_1:
+				state = PTON_XDIGIT;
+				break;
+			case PTON_COLON_1_2:
+				state = PTON_COLON_2;
+				break;
+			default:
+				state = 0;
+			}
+			tok = s + 1;
+		} else if (c & PTON_DOT) {
+			const char *from = tok ? tok : s;
+
+			if (!recent_in4_pton(from, len + (size_t)(s - from), d, delim, &s))
+				return 0;
+			d += 4;
+			break;
+		} else {
+			w = (w << 4) | (0xff & (unsigned int)c);
+			state = PTON_COLON_1 | PTON_DELIM;
+			if (!(w & 0xf000))
+				state |= PTON_XDIGIT;
+			if (!dc && d + 2 < dbuf + sizeof(dbuf)) {
+				state |= PTON_COLON_1_2;
+				state &= ~PTON_DELIM;
+			}
+			if (d + 2 >= dbuf + sizeof(dbuf))
+				state &= ~(PTON_COLON_1 | PTON_COLON_1_2);
+		}
+		if ((dc && d + 4 < dbuf + sizeof(dbuf)) || d + 4 == dbuf + sizeof(dbuf))
+			state |= PTON_DOT;
+		if (d >= dbuf + sizeof(dbuf))
+			state &= ~(PTON_XDIGIT | PTON_COLON_MASK);
+		s++;
+		len--;
+	}
+	i = 15;
+	d--;
+	if (dc) {
+		while (d >= dc)
+			dst[i--] = *d--;
+		while (i >= dc - dbuf)
+			dst[i--] = 0;
+		while (i >= 0)
+			dst[i--] = *d--;
+	} else {
+		memcpy(dst, dbuf, sizeof(dbuf));
+	}
+	return 1;
+}
+
+/* recent_mt_proc_write(): the table's lock held, no mask applied, a TTL of 0. */
+ssize_t recent_proc_write(struct usnf_net *net, const char *name, const char *buf,
+			  size_t len, uint64_t *off)
+{
+	struct recent_table *t = xt_extstate_find(net, "recent", name);
+	union xt_addr addr;
+	struct recent_entry *e;
+	uint8_t family;
+	size_t size = len;
+	const char *c = buf;
+	uint64_t now = recent_jiffies(usnf_net_now(net));
+	int ok;
+
+	if (!t || !t->stamps)
+		return -ENOENT;
+	if (size == 0)
+		return 0;
+	if (size > RECENT_PROC_BUF)
+		size = RECENT_PROC_BUF;
+	if (*off != 0)
+		return -ESPIPE;         /* "Strict protocol!" */
+	if (*c == '/') {
+		recent_table_flush(t);
+		return (ssize_t)size;
+	}
+	if (*c != '+' && *c != '-')
+		return -EINVAL;         /* pr_info("Need \"+ip\", \"-ip\" or \"/\"") */
+	memset(&addr, 0, sizeof(addr));
+	if (memchr(c + 1, ':', size - 1)) {
+		family = XT_FAMILY_V6;
+		ok = recent_in6_pton(c + 1, size - 1, addr.a6, '\n');
+	} else {
+		family = XT_FAMILY_V4;
+		ok = recent_in4_pton(c + 1, size - 1, addr.a6, '\n', NULL);
+	}
+	if (!ok)
+		return -EINVAL;
+	e = recent_lookup(t, &addr, family, 0);
+	if (!e && *c == '+')
+		recent_add(t, &addr, family, 0, now);
+	else if (e && *c == '+')
+		recent_touch(t, e, now);
+	else if (e)
+		recent_remove(t, e);
+	*off += size;
+	return (ssize_t)size;
+}
+
+struct recent_names_ctx {
+	void (*fn)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static void recent_names_one(void *ctx, const char *name, void *obj)
+{
+	struct recent_names_ctx *c = ctx;
+
+	if (((struct recent_table *)obj)->stamps)       /* a list whose check finished */
+		c->fn(c->ctx, name);
+}
+
+void recent_proc_names(struct usnf_net *net, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+	struct recent_names_ctx c = { fn, ctx };
+
+	xt_extstate_foreach(net, "recent", recent_names_one, &c);
 }
 
 /* The list lives as long as a rule names it (recent_mt_destroy() frees it with the last). */
