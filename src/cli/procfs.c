@@ -113,12 +113,20 @@ static int procfs_ls_dir(struct cli_ctx *ctx)
 	return 0;
 }
 
+/* Whether /proc/net/xt_recent/NAME exists (a list some rule made). */
+static bool procfs_recent_exists(struct cli_ctx *ctx, const char *name)
+{
+	struct strbuf junk = STRBUF_INIT;
+	int rc = recent_proc_show(ctx->net, name, &junk);
+
+	sb_release(&junk);
+	return rc == 0;
+}
+
 /* ls PATH: the xt_recent directory or one of its files (one operand, no options). */
 int cli_ls(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *path = argc == 2 ? argv[1] : NULL, *name;
-	struct strbuf junk = STRBUF_INIT;
-	int rc;
 
 	if (!path || path[0] == '-') {
 		sb_add(&ctx->err, "ls: only `ls " PROCFS_RECENT_DIR "[/NAME]' is available in a "
@@ -130,9 +138,7 @@ int cli_ls(struct cli_ctx *ctx, int argc, char **argv)
 	name = procfs_recent_name(path);
 	if (!name)
 		return procfs_unsupported(ctx, "ls", path, 2);
-	rc = recent_proc_show(ctx->net, name, &junk);
-	sb_release(&junk);
-	if (rc) {
+	if (!procfs_recent_exists(ctx, name)) {
 		sb_addf(&ctx->err, "ls: cannot access '%s': No such file or directory\n", path);
 		return 2;
 	}
@@ -144,8 +150,6 @@ int cli_ls(struct cli_ctx *ctx, int argc, char **argv)
 int cli_output_open(struct cli_ctx *ctx, const char *path)
 {
 	const char *name = procfs_recent_name(path);
-	struct strbuf junk = STRBUF_INIT;
-	int rc;
 
 	if (procfs_is_recent_dir(path)) {
 		sb_addf(&ctx->err, "%s: Is a directory\n", path);
@@ -153,9 +157,7 @@ int cli_output_open(struct cli_ctx *ctx, const char *path)
 	}
 	if (!name)
 		return procfs_unsupported(ctx, "bash", path, 1);
-	rc = recent_proc_show(ctx->net, name, &junk);
-	sb_release(&junk);
-	if (rc) {
+	if (!procfs_recent_exists(ctx, name)) {
 		sb_addf(&ctx->err, "%s: No such file or directory\n", path);
 		return 1;
 	}
