@@ -176,9 +176,8 @@ static unsigned int nfq_target(struct pkt *pkt, void *data, struct xt_action *pa
 	unsigned int v;
 
 	if (q->queues_total > 1) {
-		if (q->flags & NFQ_FLAG_CPU_FANOUT)
-			queue = q->queuenum + 0u % q->queues_total;
-		else
+		/* with --queue-cpu-fanout: queuenum + smp_processor_id() % total, CPU 0 */
+		if (!(q->flags & NFQ_FLAG_CPU_FANOUT))
 			queue += jhash_scale(nfq_hash(pkt, xt_is_v6(par)), q->queues_total);
 	}
 	v = HOOK_QUEUE_NR(queue);
