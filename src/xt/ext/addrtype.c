@@ -194,6 +194,10 @@ static bool addrtype_match6(struct usnf_net *net, int ifindex, const uint8_t *a,
 		got = AT_BIT(RTN_UNREACHABLE);
 	else if (rt == RTN_ANYCAST)
 		got = AT_BIT(RTN_ANYCAST);
+	/* match_lookup_rt6(): ipv6_anycast_destination() also holds for the
+	 * subnet-router anycast address (the local table's RTF_ANYCAST route). */
+	if (route_anycast6(net, a, ifindex))
+		got |= AT_BIT(RTN_ANYCAST);
 	return (mask & got) != 0;
 }
 

@@ -193,6 +193,16 @@ static bool srh_sid_ok(const struct pkt *pkt, uint32_t off, const uint8_t *addr,
 	return !(differ ^ inv);
 }
 
+/* srh1_mt6() compares the __be16 srh->tag with the host-order srhinfo->tag
+ * without ntohs(): on a little-endian host --srh-tag 7 matches wire 07 00. */
+static uint16_t srh_wire_tag(const uint8_t *h)
+{
+	uint16_t tag;
+
+	memcpy(&tag, h + 6, 2);
+	return tag;
+}
+
 /* srh1_mt6(): a type 4 routing header, then every condition given. */
 static bool srh_match(const struct pkt *pkt, void *data, struct xt_action *par)
 {
@@ -218,7 +228,7 @@ static bool srh_match(const struct pkt *pkt, void *data, struct xt_action *par)
 	    !srh_ok(s, SRH_LAST_EQ, fs == s->last_entry) ||
 	    !srh_ok(s, SRH_LAST_GT, fs > s->last_entry) ||
 	    !srh_ok(s, SRH_LAST_LT, fs < s->last_entry) ||
-	    !srh_ok(s, SRH_TAG, (uint16_t)(h[6] << 8 | h[7]) == s->tag))
+	    !srh_ok(s, SRH_TAG, srh_wire_tag(h) == s->tag))
 		return false;
 	if (s->mt_flags & SRH_PSID) {
 		if (sl == fs || !srh_sid_ok(pkt, off + 8 + (sl + 1u) * 16, s->psid_addr, s->psid_msk,
