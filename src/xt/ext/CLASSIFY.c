@@ -69,7 +69,7 @@ const struct xt_target_ops xt_target_classify = {
 	.family = XT_EXT_ANY,
 	.size = sizeof(struct classify_info),
 	.opts = classify_opts,
-	.table = "mangle",
+	/* xt_CLASSIFY.c classify_tg_reg: hooks only, any table */
 	.hooks = (1u << USNF_INET_LOCAL_OUT) | (1u << USNF_INET_FORWARD) |
 		 (1u << USNF_INET_POST_ROUTING),
 	.parse = classify_parse,

@@ -56,11 +56,9 @@ static int idt_parse(void *data, int id, const char *arg, bool invert, struct xt
 			return -1;
 		t->timeout = (uint32_t)v;
 	} else if (id == O_LABEL) {
-		if (strlen(arg) >= IDT_LABEL_SIZE)
-			return xt_parse_error(ps, "IDLETIMER: argument too long (max %u)",
-					      IDT_LABEL_SIZE - 1);
+		/* xtopt_parse_string(): a longer label is cut, not refused */
 		memset(t->label, 0, sizeof(t->label));
-		strcpy(t->label, arg);
+		strncpy(t->label, arg, IDT_LABEL_SIZE - 1);
 	} else {
 		t->timer_type = IDT_ALARM;
 	}

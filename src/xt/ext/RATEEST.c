@@ -117,11 +117,9 @@ static int re_parse(void *data, int id, const char *arg, bool invert, struct xt_
 
 	switch (id) {
 	case O_NAME:
-		if (strlen(arg) >= RE_NAME_LEN)
-			return xt_parse_error(ps, "RATEEST: argument too long (max %u)",
-					      RE_NAME_LEN - 1);
+		/* xtopt_parse_string(): a longer name is cut, not refused */
 		memset(r->name, 0, sizeof(r->name));
-		strcpy(r->name, arg);
+		strncpy(r->name, arg, RE_NAME_LEN - 1);
 		break;
 	case O_INTERVAL:
 		if (re_time(arg, &r->u_interval))

@@ -146,6 +146,8 @@ static int u32_parse_expr(struct u32_info *d, const char *arg, struct xt_parse *
 			t->nnums = (uint8_t)locind;
 			t->nvalues = (uint8_t)valind;
 			d->ntests = (uint8_t)++testind;
+			if (testind > U32_MAXSIZE)
+				return u32_err(&c, "too many \"&&\"s");
 			return 0;
 		}
 		if (!values) {
@@ -199,7 +201,19 @@ static int u32_final_check(void *data, struct xt_parse *ps)
 	return ext_fcheck(ps, "u32", u32_opts, u32_fc, xflags);
 }
 
-/* u32_mt_checkentry(): counts within the arrays. */
+/* A shift by 32 or more: u32_mt_checkentry() refuses it (-EINVAL, since Linux 6.6). */
+static bool u32_bad_shift(const struct u32_test *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->nnums; i++)
+		if ((t->location[i].nextop == U32_LEFTSH || t->location[i].nextop == U32_RIGHTSH) &&
+		    t->location[i].number >= 32)
+			return true;
+	return false;
+}
+
+/* u32_mt_checkentry(): counts within the arrays, shift counts below 32. */
 static int u32_check(const void *data, struct xt_parse *ps)
 {
 	const struct u32_info *d = data;
@@ -208,7 +222,8 @@ static int u32_check(const void *data, struct xt_parse *ps)
 	if (d->ntests > U32_MAXSIZE + 1)
 		return -EINVAL;
 	for (i = 0; i < d->ntests; i++)
-		if (d->tests[i].nnums > U32_MAXSIZE + 1 || d->tests[i].nvalues > U32_MAXSIZE + 1)
+		if (d->tests[i].nnums > U32_MAXSIZE + 1 || d->tests[i].nvalues > U32_MAXSIZE + 1 ||
+		    u32_bad_shift(&d->tests[i]))
 			return -EINVAL;
 	return 0;
 }
