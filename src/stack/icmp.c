@@ -522,8 +522,10 @@ static void tcp4_reset_build(struct usnf_net *net, const struct pkt *old, uint8_
 		    saddr, daddr);
 	/* nf_send_reset() (the path without echoed options) attaches the RST to the
 	 * offending packet's connection (nf_ct_attach); a closed local port's RST is not. */
-	if (!echo_opts)
+	if (!echo_opts) {
 		ct_attach(net, p, old);
+		p->kernel_sk = false;   /* nf_send_reset(): a bare skb */
+	}
 	ipv4_local_out(net, p);
 }
 

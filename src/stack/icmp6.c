@@ -528,6 +528,7 @@ static void tcp6_reset_build(struct usnf_net *net, const struct pkt *old, uint32
 	uint8_t *h = pkt_data(p), *t = h + 40;
 
 	p->len = 60;
+	p->kernel_sk = false;   /* tcp_v6_send_response(), nf_send_reset6(): skb->sk unset */
 	memset(t, 0, 20);
 	memcpy(t, th + 2, 2);
 	memcpy(t + 2, th, 2);

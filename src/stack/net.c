@@ -222,6 +222,11 @@ struct pkt *stack_pkt_new(struct usnf_net *net, const struct pkt *cause)
 	p->len = 0;
 	p->net_off = PKT_HEADROOM;
 	p->local_out = true;
+	/* What the stack sends goes out on its per-netns (or netns-switched per-CPU)
+	 * control socket: icmp_xmit_lock(), ndisc_sk, ip_send_unicast_reply().  The
+	 * senders that attach none clear it (nf_send_reset*(), tcp_v6_send_response(),
+	 * synproxy_send_tcp()). */
+	p->kernel_sk = true;
 	p->tstamp_ns = net->now_ns;
 	p->trace_id = cause ? cause->trace_id : stk(net)->cur_trace_id;
 	return p;

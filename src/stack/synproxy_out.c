@@ -25,6 +25,7 @@ static struct pkt *synproxy_pkt(struct usnf_net *net, const struct pkt *cause, u
 	if (!p)
 		return NULL;
 	p->len = hlen + len;
+	p->kernel_sk = false;   /* synproxy_send_tcp(): a bare skb */
 	memcpy(pkt_data(p) + hlen, tcp, len);
 	/* nf_ct_set(nskb, nfct, ctinfo): the segment joins its connection (or the
 	 * synproxy template) before LOCAL_OUT, so conntrack does not look it up. */

@@ -87,9 +87,20 @@ static void cgroup_print(const void *data, const struct xt_rule *r, unsigned int
 		sb_addf(out, " %s%u", c->invert_classid ? "! " : "", c->classid);
 }
 
+/*
+ * cgroup_mt_v2(): no user sockets here.  A packet without a socket never matches,
+ * inverted or not; the kernel's control sockets (pkt->kernel_sk) live in the root
+ * cgroup with no net_cls class id (0).
+ */
 static bool cgroup_match(const struct pkt *pkt, void *data, struct xt_action *par)
 {
-	return false;
+	const struct cgroup_info *c = data;
+
+	if (!pkt->kernel_sk)
+		return false;
+	if (c->has_path)
+		return (strcmp(c->path, "/") == 0) ^ c->invert_path;
+	return (c->classid == 0) ^ c->invert_classid;
 }
 
 const struct xt_match_ops xt_match_cgroup = {

@@ -121,12 +121,20 @@ static void owner_print(const void *data, const struct xt_rule *r, unsigned int 
 	owner_item(data, OWNER_SUPPL_GROUPS, "incl. suppl. groups", out);
 }
 
-/* owner_mt() without a socket. */
+/*
+ * owner_mt(): usnf has no user sockets.  Without a socket nothing matches but the
+ * inverted forms; the kernel's own control socket (pkt->kernel_sk) exists but has
+ * no file, so --socket-exists matches and UID/GID only inverted.
+ */
 static bool owner_match(const struct pkt *pkt, void *data, struct xt_action *par)
 {
 	const struct owner_info *o = data;
 
-	return (o->match ^ o->invert) == 0;
+	if (!pkt->kernel_sk)
+		return (o->match ^ o->invert) == 0;
+	if (o->match & o->invert & OWNER_SOCKET)
+		return false;
+	return ((o->match ^ o->invert) & (OWNER_UID | OWNER_GID)) == 0;
 }
 
 const struct xt_match_ops xt_match_owner = {
