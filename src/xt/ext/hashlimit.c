@@ -28,7 +28,7 @@
 #define HL_RATE_MATCH 0x40
 #define HL_ALL 0x7f
 #define HL_HASH_ANY (HL_HASH_DIP | HL_HASH_DPT | HL_HASH_SIP | HL_HASH_SPT)
-#define HL_NAME_LEN 32
+#define HL_NAME_LEN 255         /* xt_hashlimit_mtinfo3.name[NAME_MAX] */
 #define HL_SCALE 1000000ull     /* XT_HASHLIMIT_SCALE_v2 */
 #define HL_BYTE_SHIFT 4
 #define HL_BURST_DEFAULT 5
@@ -298,14 +298,12 @@ static int hl_parse(void *data, int id, const char *arg, bool invert, struct xt_
 		*(id == O_SRCMASK ? &h->cfg.srcmask : &h->cfg.dstmask) = (uint8_t)v;
 		return 0;
 	case O_NAME:
-		if (strlen(arg) >= HL_NAME_LEN)
-			return xt_parse_error(ps, "hashlimit: argument too long (max %u)",
-					      HL_NAME_LEN - 1);
 		if (!arg[0])
 			return xt_parse_error(ps, "hashlimit: argument must have a minimum length "
 					      "of 1 characters");
+		/* xtopt_parse_string(): a longer name is cut, not refused */
 		memset(h->name, 0, sizeof(h->name));
-		strcpy(h->name, arg);
+		strncpy(h->name, arg, HL_NAME_LEN - 1);
 		return 0;
 	case O_HTABLE_SIZE: return hl_parse_u32(ps, "hashlimit-htable-size", arg, &h->cfg.size);
 	case O_HTABLE_MAX: return hl_parse_u32(ps, "hashlimit-htable-max", arg, &h->cfg.max);
