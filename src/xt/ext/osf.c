@@ -44,12 +44,10 @@ static int osf_parse(void *data, int id, const char *arg, bool invert, struct xt
 
 	switch (id) {
 	case O_GENRE:
-		if (strlen(arg) >= OSF_GENRE_LEN)
-			return xt_parse_error(ps, "osf: argument too long (max %u)",
-					      OSF_GENRE_LEN - 1);
+		/* xtopt_parse_string(): a longer genre is cut, not refused */
 		memset(o->genre, 0, sizeof(o->genre));
-		strcpy(o->genre, arg);
-		o->len = (uint32_t)strlen(arg);
+		strncpy(o->genre, arg, OSF_GENRE_LEN - 1);
+		o->len = (uint32_t)strlen(o->genre);
 		o->flags |= OSF_GENRE;
 		if (invert)
 			o->flags |= OSF_INVERT;
