@@ -167,10 +167,28 @@ addr:
 	return 0;
 }
 
+/*
+ * One bound as xtables_getportbyname() reads it (getaddrinfo()): a number, cut to
+ * 16 bits as iptables stores it (99999 becomes 34463), or a service name.
+ */
+static int port_bound(struct xt_parse *ps, const char *part, uint16_t *port)
+{
+	unsigned long long v;
+
+	if (xt_parse_uint(part, 0, 0xffffffffull, &v) == 0) {
+		*port = (uint16_t)v;
+		return 0;
+	}
+	if (xt_parse_port(part, NULL, port) == 0)
+		return 0;
+	return xt_parse_error(ps, "Port \"%s\" does not resolve to anything.\n", part);
+}
+
+/* xtopt_parse_mport(): "a", "a:b"; an empty bound is open (":4" is 0:4, "4:" 4:65535,
+ * "" is 0). */
 static int port_range(struct xt_parse *ps, const char *opt, const char *arg, uint16_t *r)
 {
 	char buf[64], *colon;
-	unsigned long long lo, hi;
 
 	if (strlen(arg) >= sizeof(buf))
 		return ext_err_range(ps, "conntrack", opt, 0, 65535);
@@ -178,16 +196,12 @@ static int port_range(struct xt_parse *ps, const char *opt, const char *arg, uin
 	colon = strchr(buf, ':');
 	if (colon)
 		*colon = '\0';
-	/* iptables stores the number in 16 bits: 99999 becomes 34463.  An empty
-	 * bound of a range is open: ":4" is 0:4, "4:" is 4:65535. */
-	lo = 0;
-	if ((buf[0] || !colon) && xt_parse_uint(buf, 0, 0xffffffffull, &lo))
-		return xt_parse_error(ps, "conntrack: bad value for option \"--%s\", or out of range (0-65535).", opt);
-	hi = colon ? 65535 : lo;
-	if (colon && colon[1] && xt_parse_uint(colon + 1, 0, 0xffffffffull, &hi))
-		return xt_parse_error(ps, "conntrack: bad value for option \"--%s\", or out of range (0-65535).", opt);
-	r[0] = (uint16_t)lo;
-	r[1] = (uint16_t)hi;
+	r[0] = 0;
+	if (buf[0] && port_bound(ps, buf, &r[0]))
+		return -1;
+	r[1] = colon ? 65535 : r[0];
+	if (colon && colon[1] && port_bound(ps, colon + 1, &r[1]))
+		return -1;
 	return 0;
 }
 

@@ -72,7 +72,7 @@ int ext_fcheck(struct xt_parse *ps, const char *ext, const struct xt_opt *opts,
 int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
 		  unsigned long long min, unsigned long long max)
 {
-	return xt_parse_error(ps, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).",
+	return xt_parse_error(ps, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
 			      ext, opt, min, max);
 }
 
@@ -142,20 +142,17 @@ int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
 	unsigned long long v, m = 0xffffffffu;
 	char *end;
 
-	if (!ext_strtou(arg, &end, 0xffffffffu, &v))
-		goto bad;
-	if (*end == '/') {
-		if (!ext_strtou(end + 1, &end, 0xffffffffu, &m))
-			goto bad;
-	}
+	/* xtopt_parse_markmask(): value, then "/mask", then nothing more */
+	if (!ext_strtou(arg, &end, 0xffffffffu, &v) ||
+	    (*end == '/' && !ext_strtou(end + 1, &end, 0xffffffffu, &m)))
+		return xt_parse_error(ps, "%s: bad integer value for option \"--%s\", or out of "
+				      "range.\n", ext, opt);
 	if (*end)
-		goto bad;
+		return xt_parse_error(ps, "%s: trailing garbage after value for option \"--%s\".\n",
+				      ext, opt);
 	*value = (uint32_t)v;
 	*mask = (uint32_t)m;
 	return 0;
-bad:
-	return xt_parse_error(ps, "%s: bad integer value for option \"--%s\", or out of range.",
-			      ext, opt);
 }
 
 static const struct {

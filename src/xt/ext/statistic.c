@@ -50,7 +50,7 @@ static int stat_parse_prob(struct xt_parse *ps, const char *arg, uint32_t *out)
 	p = strtod(arg, &end);
 	if (end == arg || *end || !(p >= 0.0 && p <= 1.0))
 		return xt_parse_error(ps, "statistic: bad value for option \"--probability\", or "
-				      "out of range (0-1).");
+				      "out of range (0-1).\n");
 	*out = (uint32_t)lround(0x80000000 * p);
 	return 0;
 }
