@@ -7,6 +7,8 @@
 #ifndef USNF_TEST_ENGINE_HARNESS_H
 #define USNF_TEST_ENGINE_HARNESS_H
 
+#include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include <usnf/net.h>
 
 #include "cli/cli.h"
+#include "pkt/csum.h"
 
 #define HARNESS_LINE_MAX 1024   /* characters of one command line, its NUL included */
 #define HARNESS_ARGV_MAX 128    /* words of one command line, argv's NULL included */
@@ -133,6 +136,62 @@ static inline struct usnf_net *harness_router(int *ifindex, unsigned int nif,
 	if (cap)
 		harness_cap_start(net, cap);
 	return net;
+}
+
+/*
+ * A UDP frame with 4 bytes of payload and valid checksums, from the host 10.0.0.2
+ * (02:01:00:00:00:0a) on eth0 to 10.0.1.2 (02:01:00:00:01:02) on eth1 of a router
+ * with 02:00:00:00:00:01 and :02, or the reply; f holds at least 46 bytes.
+ */
+static inline uint32_t harness_udp4(uint8_t *f, bool reply, uint16_t sport, uint16_t dport)
+{
+	static const uint8_t R0[6] = { 2, 0, 0, 0, 0, 1 }, R1[6] = { 2, 0, 0, 0, 0, 2 };
+	static const uint8_t H0[6] = { 2, 1, 0, 0, 0, 10 }, H1[6] = { 2, 1, 0, 0, 1, 2 };
+	uint8_t *ip = f + 14, *l4 = ip + 20;
+	uint32_t s, d, ulen = 12;
+	uint16_t c;
+
+	memset(f, 0, 14 + 20 + ulen);
+	memcpy(f, reply ? R1 : R0, 6);
+	memcpy(f + 6, reply ? H1 : H0, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[3] = (uint8_t)(20 + ulen);
+	ip[8] = 64;
+	ip[9] = 17;
+	inet_pton(AF_INET, reply ? "10.0.1.2" : "10.0.0.2", ip + 12);
+	inet_pton(AF_INET, reply ? "10.0.0.2" : "10.0.1.2", ip + 16);
+	c = ip_fast_csum(ip, 5);
+	memcpy(ip + 10, &c, 2);
+	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
+	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
+	l4[5] = (uint8_t)ulen;
+	memcpy(l4 + 8, "ping", 4);
+	memcpy(&s, ip + 12, 4);
+	memcpy(&d, ip + 16, 4);
+	c = csum_fold(csum_partial(l4, ulen, csum_pseudo4(s, d, 17, ulen)));
+	memcpy(l4 + 6, &c, 2);
+	return 14 + 20 + ulen;
+}
+
+/* The packet counter of rule num in a listing (`iptables -L CHAIN -v -x -n --line-numbers`). */
+static inline unsigned long harness_rule_pkts(struct usnf_net *net, const char *list,
+					      unsigned int num)
+{
+	struct strbuf out = STRBUF_INIT;
+	unsigned long pkts = 0;
+	const char *p;
+
+	assert_int_equal(harness_cli(net, list, &out, NULL), 0);
+	for (p = sb_str(&out); p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		unsigned int n;
+		unsigned long k;
+
+		if (sscanf(p, "%u %lu", &n, &k) == 2 && n == num)
+			pkts = k;
+	}
+	sb_release(&out);
+	return pkts;
 }
 
 #endif

@@ -4,7 +4,6 @@
  * re-injects it as nf_reinject() does; nobody listening drops it unless
  * --queue-bypass.  Frames in, fates and rule counters out.
  */
-#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,42 +19,8 @@
 #include <usnf/queue.h>
 
 #include "cli/cli.h"
-#include "pkt/csum.h"
 
 #include "engine_harness.h"
-
-static const uint8_t R0[6] = { 2, 0, 0, 0, 0, 1 }, R1[6] = { 2, 0, 0, 0, 0, 2 };
-static const uint8_t H0[6] = { 2, 1, 0, 0, 0, 10 }, H1[6] = { 2, 1, 0, 0, 1, 2 };
-
-/* A UDP frame from the LAN host 10.0.0.2 to 10.0.1.2 (or back), valid checksums. */
-static uint32_t udp_frame(uint8_t *f, bool reply, uint16_t sport, uint16_t dport)
-{
-	uint8_t *ip = f + 14, *l4 = ip + 20;
-	uint32_t s, d, ulen = 12;
-	uint16_t c;
-
-	memset(f, 0, 14 + 20 + ulen);
-	memcpy(f, reply ? R1 : R0, 6);
-	memcpy(f + 6, reply ? H1 : H0, 6);
-	f[12] = 0x08;
-	ip[0] = 0x45;
-	ip[3] = (uint8_t)(20 + ulen);
-	ip[8] = 64;
-	ip[9] = 17;
-	inet_pton(AF_INET, reply ? "10.0.1.2" : "10.0.0.2", ip + 12);
-	inet_pton(AF_INET, reply ? "10.0.0.2" : "10.0.1.2", ip + 16);
-	c = ip_fast_csum(ip, 5);
-	memcpy(ip + 10, &c, 2);
-	l4[0] = (uint8_t)(sport >> 8), l4[1] = (uint8_t)sport;
-	l4[2] = (uint8_t)(dport >> 8), l4[3] = (uint8_t)dport;
-	l4[5] = (uint8_t)ulen;
-	memcpy(l4 + 8, "ping", 4);
-	memcpy(&s, ip + 12, 4);
-	memcpy(&d, ip + 16, 4);
-	c = csum_fold(csum_partial(l4, ulen, csum_pseudo4(s, d, 17, ulen)));
-	memcpy(l4 + 6, &c, 2);
-	return 14 + 20 + ulen;
-}
 
 /* The handler: a verdict per call (the last one repeats), what it was told. */
 struct qh {
@@ -97,28 +62,9 @@ static struct usnf_net *router(int *ifi)
 static int send_udp(struct usnf_net *net, int ifindex, bool reply, uint16_t sport, uint16_t dport)
 {
 	uint8_t f[128];
-	uint32_t len = udp_frame(f, reply, sport, dport);
+	uint32_t len = harness_udp4(f, reply, sport, dport);
 
 	return usnf_net_rx(net, ifindex, f, len);
-}
-
-/* The packet counter of rule `num` of filter/FORWARD, from `iptables -L -v -x`. */
-static unsigned long rule_pkts(struct usnf_net *net, unsigned int num)
-{
-	struct strbuf out = STRBUF_INIT;
-	unsigned long pkts = 0;
-	const char *p;
-
-	assert_int_equal(harness_cli(net, "iptables -L FORWARD -v -x -n --line-numbers", &out, NULL), 0);
-	for (p = sb_str(&out); p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
-		unsigned int n;
-		unsigned long k;
-
-		if (sscanf(p, "%u %lu", &n, &k) == 2 && n == num)
-			pkts = k;
-	}
-	sb_release(&out);
-	return pkts;
 }
 
 /* Nobody listens: dropped as queued, or on through the chain with --queue-bypass. */
@@ -136,7 +82,7 @@ static void test_no_listener(void **state)
 	/* bypass: the next hook function, not the next rule (the chain verdict is NF_QUEUE) */
 	assert_int_equal(send_udp(net, ifi[0], false, 1000, 54), USNF_FATE_FORWARDED);
 	assert_int_equal(send_udp(net, ifi[0], false, 1000, 55), USNF_FATE_QUEUED);
-	assert_int_equal(rule_pkts(net, 4), 0);
+	assert_int_equal(harness_rule_pkts(net, "iptables -L FORWARD -v -x -n --line-numbers", 4), 0);
 	usnf_net_destroy(net);
 }
 
@@ -157,7 +103,7 @@ static void test_verdicts(void **state)
 	assert_int_equal(q.last.hook, USNF_INET_FORWARD);
 	assert_int_equal(q.last.indev, ifi[0]);
 	assert_int_equal(q.last.outdev, ifi[1]);
-	assert_int_equal(rule_pkts(net, 2), 0);
+	assert_int_equal(harness_rule_pkts(net, "iptables -L FORWARD -v -x -n --line-numbers", 2), 0);
 
 	q.verdicts[0] = USNF_DROP;
 	assert_int_equal(send_udp(net, ifi[0], false, 1000, 53), USNF_FATE_DROPPED);
@@ -186,14 +132,14 @@ static void test_repeat_and_mark(void **state)
 	/* first pass queues and marks; the repeat drops on the mark */
 	assert_int_equal(send_udp(net, ifi[0], false, 1000, 53), USNF_FATE_DROPPED);
 	assert_int_equal(q.calls, 1);
-	assert_int_equal(rule_pkts(net, 1), 1);
-	assert_int_equal(rule_pkts(net, 2), 1);
+	assert_int_equal(harness_rule_pkts(net, "iptables -L FORWARD -v -x -n --line-numbers", 1), 1);
+	assert_int_equal(harness_rule_pkts(net, "iptables -L FORWARD -v -x -n --line-numbers", 2), 1);
 
 	harness_run_ok(net, "iptables -D FORWARD 1");
 	q = (struct qh){ .verdicts = { USNF_REPEAT, USNF_ACCEPT }, .n_verdicts = 2 };
 	assert_int_equal(send_udp(net, ifi[0], false, 1000, 53), USNF_FATE_FORWARDED);
 	assert_int_equal(q.calls, 2);
-	assert_int_equal(rule_pkts(net, 1), 3);
+	assert_int_equal(harness_rule_pkts(net, "iptables -L FORWARD -v -x -n --line-numbers", 1), 3);
 	usnf_net_destroy(net);
 }
 
