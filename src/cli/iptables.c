@@ -1,5 +1,6 @@
 /* iptables: the iptables/ip6tables command (do_command4/6 of iptables 1.8.9, nft backend). */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -654,13 +655,19 @@ static int ipt_opt_flag(struct ipt_env *env, struct ipt_cmd *c, char letter)
 /* -p: a protocol name or number. */
 static int ipt_set_proto(struct ipt_env *env, struct ipt_cmd *c, const char *val, bool invert)
 {
+	char low[64];
 	uint8_t p;
+	size_t i;
 
 	if (c->proto_seen)
 		return ipt_fail(env, IPT_ERR_PARAM, "multiple -p flags not allowed");
 	c->proto_seen = true;
-	if (xt_proto_parse(val, &p))
-		return ipt_fail(env, IPT_ERR_PARAM, "unknown protocol \"%s\" specified", val);
+	/* iptables lower-cases -p's argument before xtables_parse_protocol() */
+	for (i = 0; val[i] && i < sizeof(low) - 1; i++)
+		low[i] = (char)tolower((unsigned char)val[i]);
+	low[i] = '\0';
+	if (xt_proto_parse(low, &p))
+		return ipt_fail(env, IPT_ERR_PARAM, "unknown protocol \"%s\" specified", low);
 	c->rule->ip.proto = p;
 	if (invert)
 		c->rule->ip.invflags |= XT_INV_PROTO;

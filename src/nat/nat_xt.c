@@ -117,41 +117,37 @@ int nat_xt_parse_to(struct nat_range *r, const char *arg, struct xt_parse *ps,
 		    enum nat_xt_base base_mode)
 {
 	bool v6 = ps->family == XT_FAMILY_V6;
-	char buf[160], *addr = buf, *port = NULL;
+	char buf[160], *start, *end, *colon;
 
 	if (strlen(arg) >= sizeof(buf))
 		return xt_parse_error(ps, "Bad IP address \"%s\"", arg);
 	strcpy(buf, arg);
-	if (v6) {
-		if (buf[0] == '[') {
-			char *end = strchr(buf, ']');
-
-			if (!end)
-				return xt_parse_error(ps, "Invalid address format");
-			*end = '\0';
-			addr = buf + 1;
-			if (end[1] == ':')
-				port = end + 2;
-			else if (end[1])
-				return xt_parse_error(ps, "Invalid address format");
-		}
+	/* parse_to() of 1.8.9's libxt_NAT.c: one colon starts the ports, more make an
+	 * IPv6 address; "[addr]:ports" is for IPv6 only */
+	start = strchr(buf, '[');
+	if (!start) {
+		start = buf;
+		colon = strchr(buf, ':');
+		if (colon && strchr(colon + 1, ':'))
+			colon = NULL;
 	} else {
-		char *colon = strchr(buf, ':');
-
-		if (colon) {
-			*colon = '\0';
-			port = colon + 1;
-		}
+		start++;
+		end = strchr(start, ']');
+		if (!end || !v6)
+			return xt_parse_error(ps, "Invalid address format");
+		*end = '\0';
+		colon = strchr(end + 1, ':');
 	}
-	if (port) {
+	if (colon) {
 		if (!nat_xt_portok(ps))
 			return xt_parse_error(ps, "Need TCP, UDP, SCTP or DCCP with port specification");
-		if (parse_port_part(r, port, ps, base_mode))
+		if (parse_port_part(r, colon + 1, ps, base_mode))
 			return -1;
+		if (colon == buf || colon == buf + 2)   /* ":ports" or "[]:ports": no address */
+			return 0;
+		*colon = '\0';
 	}
-	if (!*addr)
-		return 0;
-	return parse_addrs(r, addr, v6, ps);
+	return parse_addrs(r, start, v6, ps);
 }
 
 int nat_xt_parse_ports(struct nat_range *r, const char *arg, enum nat_xt_base base_mode,

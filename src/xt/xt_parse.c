@@ -1,4 +1,5 @@
 /* xt_parse: shared option parsing helpers for the x_tables extensions (libxtables' parsers). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,14 +20,20 @@ int xt_parse_error(struct xt_parse *ps, const char *fmt, ...)
 	return -1;
 }
 
-/* As xtables_strtoull(): decimal, 0x hex or 0 octal, whole string, within [min, max]. */
+/* As xtables_strtoul(): decimal, 0x hex or 0 octal, whole string, within [min, max];
+ * like strtoumax() it skips leading blanks and takes a '+', but no '-'. */
 int xt_parse_uint(const char *s, unsigned long long min, unsigned long long max,
 		  unsigned long long *out)
 {
 	unsigned long long v;
+	const char *p = s;
 	char *end;
 
-	if (!s || !*s || *s == '-' || *s == ' ' || *s == '+')
+	if (!s)
+		return -EINVAL;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '-')
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
@@ -235,7 +242,7 @@ int xt_proto_parse(const char *s, uint8_t *out)
 		}
 	}
 	for (i = 0; i < XT_NELEM(xt_chain_protos); i++) {
-		if (strcasecmp(xt_chain_protos[i].name, s) == 0) {
+		if (strcmp(xt_chain_protos[i].name, s) == 0) {  /* case matters ("ALL") */
 			*out = xt_chain_protos[i].num;
 			return 0;
 		}

@@ -44,13 +44,14 @@ static const char *const exp_event_names[] = { "new" };
 static int ct_parse_events(const char *arg, const char *const *names, unsigned int n,
 			   uint16_t *mask, struct xt_parse *ps)
 {
-	char buf[256], *tok, *save = NULL;
+	char buf[256], *tok, *save;
 
 	if (strlen(arg) >= sizeof(buf))
 		return xt_parse_error(ps, "Unknown event type \"%s\"", arg);
 	strcpy(buf, arg);
 	*mask = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* ct_parse_events(): strsep(), so an empty word is unknown too */
+	for (save = buf; (tok = strsep(&save, ",")) != NULL;) {
 		unsigned int i;
 
 		for (i = 0; i < n; i++)
@@ -202,7 +203,7 @@ static int ct_tg_check(const void *data, struct xt_parse *ps)
 	if (t->flags & CT_F_NOTRACK)
 		return 0;
 	if (t->helper[0] && !ct_helper_exists(t->helper, ps))
-		return -1;
+		return -ENOENT;         /* xt_ct_set_helper(): no protocol, or no such helper */
 	if (t->timeout[0])
 		return -EINVAL;         /* xt_ct_set_timeout(): no timeout policy exists */
 	if (!ps->net)

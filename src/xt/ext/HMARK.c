@@ -120,11 +120,15 @@ static int hm_parse(void *data, int id, const char *arg, bool invert, struct xt_
 
 	if (id == O_TYPE)
 		return hm_parse_type(h, arg, ps);
+	/* a --hmark-tuple word marks its option as given (cb->xflags of hmark_parse()) */
+	if (h->xflags & HMF(id))
+		return xt_parse_error(ps, "HMARK: option \"--%s\" can only be used once.\n", name);
 	switch (id) {
 	case HM_SADDR_MASK: case HM_DADDR_MASK:
-		if (ext_parse_num(ps, "HMARK", name, arg, 0, plen, &v))
+		/* XTTYPE_PLENMASK */
+		if (ext_parse_plenmask(ps, "HMARK", name, arg, &plen,
+				       id == HM_SADDR_MASK ? &h->src_mask : &h->dst_mask))
 			return -1;
-		hm_plen_mask(id == HM_SADDR_MASK ? &h->src_mask : &h->dst_mask, (unsigned int)v);
 		break;
 	case HM_SPORT_MASK: case HM_DPORT_MASK: case HM_SPORT: case HM_DPORT:
 	case HM_PROTO_MASK:

@@ -74,7 +74,7 @@ static int log_parse_level(struct log_info *l, const char *arg, struct xt_parse 
 			return 0;
 		}
 	}
-	return xt_parse_error(ps, "log level \"%s\" unknown", arg);
+	return xt_parse_error(ps, "log level \"%s\" unknown\n", arg);
 }
 
 static int log_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)

@@ -50,17 +50,14 @@ static int netmap_parse(void *data, int id, const char *arg, bool invert, struct
 	struct netmap_tg *t = data;
 	bool v6 = ps->family == XT_FAMILY_V6;
 	unsigned int alen = v6 ? 16 : 4;
-	char buf[128], *slash;
+	const char *slash = strchr(arg, '/');
 	uint8_t addr[16] = { 0 }, mask[16] = { 0 };
+	union xt_addr ha, hm;
 
-	if (strlen(arg) >= sizeof(buf))
-		return xt_parse_error(ps, "Bad IP address \"%s\"", arg);
-	strcpy(buf, arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, addr) != 1)
-		return xt_parse_error(ps, "Bad IP address \"%s\"", buf);
+	/* XTTYPE_HOSTMASK decides what is refused; the mask is read as before */
+	if (ext_parse_hostmask(ps, "NETMAP", "to", arg, &ha, &hm, NULL))
+		return -1;
+	memcpy(addr, ha.a6, alen);
 	memset(mask, 0xff, alen);
 	if (slash) {
 		char *end;

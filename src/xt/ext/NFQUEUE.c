@@ -45,8 +45,9 @@ static void nfq_init(void *data)
 static int nfq_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct nfq_info *q = data;
-	unsigned long long v;
+	unsigned long long v, r[2];
 	uint32_t lo, hi;
+	int n;
 
 	switch (id) {
 	case O_QUEUE_NUM:
@@ -55,10 +56,14 @@ static int nfq_parse(void *data, int id, const char *arg, bool invert, struct xt
 		q->queuenum = (uint16_t)v;
 		break;
 	case O_QUEUE_BALANCE:
-		if (!strchr(arg, ':'))
-			return xt_parse_error(ps, "Bad range \"%s\"", arg);
-		if (ext_parse_range(ps, "NFQUEUE", "queue-balance", arg, 65535, &lo, &hi))
+		/* NFQUEUE_parse_v3(): xtopt_parse_mint() first, then two bounds needed */
+		n = ext_parse_mint(ps, "NFQUEUE", "queue-balance", arg, 65535, r);
+		if (n < 0)
 			return -1;
+		if (n != 2)
+			return xt_parse_error(ps, "Bad range \"%s\"", arg);
+		lo = (uint32_t)r[0];
+		hi = (uint32_t)r[1];
 		if (lo >= hi)
 			return xt_parse_error(ps, "%u should be less than %u", lo, hi);
 		q->queuenum = (uint16_t)lo;

@@ -35,18 +35,13 @@ static const struct ext_fc npt_fc[] = {
 static int npt_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct npt_info *n = data;
-	char buf[128], *slash;
-	unsigned long long len = 128;
-	union xt_addr a;
+	union xt_addr a, m;
+	unsigned int len;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (ext_addr_parse(XT_FAMILY_V6, buf, &a))
-		return xt_parse_error(ps, "host/network `%s' not found", buf);
-	if (slash && xt_parse_uint(slash, 0, 128, &len))
-		return xt_parse_error(ps, "invalid mask `%s' specified", slash);
+	/* XTTYPE_HOSTMASK; the prefix length is cb->val.hlen */
+	if (ext_parse_hostmask(ps, "NPT", id == O_SRC_PFX ? "src-pfx" : "dst-pfx", arg, &a, &m,
+			       &len))
+		return -1;
 	memcpy(id == O_SRC_PFX ? n->src_pfx : n->dst_pfx, a.a6, 16);
 	*(id == O_SRC_PFX ? &n->src_pfx_len : &n->dst_pfx_len) = (uint8_t)len;
 	n->xflags |= (uint8_t)EXT_F(id);

@@ -32,7 +32,9 @@ static int tcpmss_parse(void *data, int id, const char *arg, bool invert, struct
 	unsigned long long v;
 
 	if (id == O_SET_MSS) {
-		if (ext_parse_num(ps, "TCPMSS", "set-mss", arg, 0, UINT16_MAX, &v))
+		/* libxt_TCPMSS: .max = UINT16_MAX - sizeof(struct iphdr / ipv6hdr) */
+		if (ext_parse_num(ps, "TCPMSS", "set-mss", arg, 0,
+				  UINT16_MAX - (ps->family == XT_FAMILY_V6 ? 40 : 20), &v))
 			return -1;
 		t->mss = (uint16_t)v;   /* the last of the two options wins */
 	} else {

@@ -37,19 +37,19 @@ static bool tos_test(const struct tos_info *t, unsigned int k)
 static int tos_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct tos_info *t = data;
-	char buf[512], *tok, *save = NULL;
+	char buf[512], *tok, *save, *end;
 	unsigned long long v;
 	unsigned int k;
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (save = buf; (tok = strsep(&save, ",")) != NULL;) {        /* "" is bad too */
 		for (i = 0; i < TOS_NNAMES; i++)
 			if (strcmp(tok, tos_names[i].name) == 0)
 				break;
 		if (i < TOS_NNAMES)
 			k = tos_names[i].kind;
-		else if (xt_parse_uint(tok, 0, 255, &v) == 0)
+		else if (ext_xstrtoul(tok, &end, 0, 255, &v) && !*end)
 			k = (unsigned int)v;
 		else
 			return xt_parse_error(ps, "Bad TCP option value \"%s\"", tok);

@@ -33,52 +33,13 @@ static const struct ext_fc tee_fc[] = {
 	{ .id = EXT_FC_END },
 };
 
-/* inet_aton() as getaddrinfo() takes numeric IPv4 hosts: the whole string ("1.1" too). */
-static bool tee_aton_exact(const char *s, struct in_addr *a)
-{
-	return s[0] && !strpbrk(s, " \t\n\v\f\r") && inet_aton(s, a);
-}
-
-/*
- * XTTYPE_HOST (xtopt_parse_host()): getaddrinfo() of the family.  The engine
- * resolves no names: numeric hosts and "localhost" (as the iptables command
- * does for -s/-d); other names fail as getaddrinfo() does without an answer.
- */
-static int tee_parse_host(struct xt_parse *ps, const char *arg, union xt_addr *gw)
-{
-	struct in_addr a4;
-
-	memset(gw, 0, sizeof(*gw));
-	if (ps->family == XT_FAMILY_V6) {
-		if (inet_pton(AF_INET6, arg, gw->a6) == 1)
-			return 0;
-		if (tee_aton_exact(arg, &a4))
-			return xt_parse_error(ps, "getaddrinfo: Address family for hostname "
-					      "not supported\n");
-	} else {
-		if (tee_aton_exact(arg, &a4)) {
-			gw->a4 = a4.s_addr;
-			return 0;
-		}
-		if (strcmp(arg, "localhost") == 0) {
-			gw->a4 = htonl(0x7f000001);
-			return 0;
-		}
-		if (inet_pton(AF_INET6, arg, gw->a6) == 1) {
-			memset(gw, 0, sizeof(*gw));
-			return xt_parse_error(ps, "getaddrinfo: Address family for hostname "
-					      "not supported\n");
-		}
-	}
-	return xt_parse_error(ps, "getaddrinfo: Name or service not known\n");
-}
 
 static int tee_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct tee_info *t = data;
 
 	if (id == O_GATEWAY) {
-		if (tee_parse_host(ps, arg, &t->gw))
+		if (ext_parse_host(ps, arg, &t->gw))
 			return -1;
 	} else {
 		/* XTTYPE_STRING put into char[16]: cut to 15 characters, "" is none. */

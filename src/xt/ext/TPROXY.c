@@ -38,12 +38,12 @@ static int tproxy_parse(void *data, int id, const char *arg, bool invert, struct
 
 	switch (id) {
 	case O_ON_PORT:
-		if (xt_parse_port(arg, NULL, &t->lport))
-			return xt_parse_error(ps, "Port \"%s\" does not resolve to anything.", arg);
+		if (ext_parse_port(ps, arg, &t->lport))
+			return -1;
 		break;
 	case O_ON_IP:
-		if (ext_addr_parse(ps->family, arg, &t->laddr))
-			return xt_parse_error(ps, "host/network `%s' not found", arg);
+		if (ext_parse_host(ps, arg, &t->laddr))         /* XTTYPE_HOST */
+			return -1;
 		break;
 	default:
 		if (ext_parse_markmask(ps, "TPROXY", "tproxy-mark", arg, &t->mark_value,

@@ -44,20 +44,32 @@ static const char *const addrtype_names[] = {
 };
 #define AT_NNAMES 12
 
-static int addrtype_parse_types(struct xt_parse *ps, const char *arg, uint16_t *mask)
+/* parse_type(): the first name the word (len chars) is a prefix of, any case. */
+static bool addrtype_name_type(const char *name, size_t len, uint16_t *mask)
 {
-	char buf[256], *tok, *save = NULL;
 	unsigned int i;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < AT_NNAMES; i++)
-			if (strcasecmp(tok, addrtype_names[i]) == 0)
-				break;
-		if (i == AT_NNAMES)
-			return xt_parse_error(ps, "addrtype: bad type \"%s\"", tok);
-		*mask |= (uint16_t)AT_BIT(i);
+	for (i = 0; i < AT_NNAMES; i++) {
+		if (strncasecmp(name, addrtype_names[i], len) == 0) {
+			*mask |= (uint16_t)AT_BIT(i);
+			return true;
+		}
 	}
+	return false;
+}
+
+/* parse_types(): a word before a comma is named with what follows it. */
+static int addrtype_parse_types(struct xt_parse *ps, const char *arg, uint16_t *mask)
+{
+	const char *comma;
+
+	while ((comma = strchr(arg, ',')) != NULL) {
+		if (comma == arg || !addrtype_name_type(arg, (size_t)(comma - arg), mask))
+			return xt_parse_error(ps, "addrtype: bad type `%s'", arg);
+		arg = comma + 1;
+	}
+	if (!*arg || !addrtype_name_type(arg, strlen(arg), mask))
+		return xt_parse_error(ps, "addrtype: bad type \"%s\"", arg);
 	return 0;
 }
 

@@ -58,8 +58,10 @@ static int cgroup_check(const void *data, struct xt_parse *ps)
 		return -EINVAL;
 	if (c->has_path == c->has_classid)
 		return -EINVAL;
-	if (c->has_path && strcmp(c->path, "/") != 0)
-		return -EINVAL;         /* cgroup_get_from_path() finds nothing else */
+	/* cgroup_get_from_path() finds the root only: kernfs_walk_ns() skips empty
+	 * components, so "" and "//" are the root too */
+	if (c->has_path && c->path[strspn(c->path, "/")] != '\0')
+		return -EINVAL;
 	return 0;
 }
 

@@ -35,38 +35,22 @@ static const struct ext_fc connbytes_fc[] = {
 static const char *const what_names[] = { "packets", "bytes", "avgpkt" };
 static const char *const dir_names[] = { "original", "reply", "both" };
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	unsigned long long x;
-
-	if (xt_parse_uint(s, 0, UINT64_MAX, &x))
-		return -1;
-	*v = x;
-	return 0;
-}
-
 static int connbytes_parse(void *data, int id, const char *arg, bool invert,
 			   struct xt_parse *ps)
 {
 	struct connbytes_info *c = data;
-	char buf[64], *colon;
+	unsigned long long r[2];
 	uint64_t t;
-	int i;
+	int i, n;
 
 	switch (id) {
 	case O_CONNBYTES:
-		if (strlen(arg) >= sizeof(buf))
-			goto bad;
-		strcpy(buf, arg);
-		colon = strchr(buf, ':');
-		if (colon)
-			*colon++ = '\0';
-		c->from = 0;    /* xtables' range parser: ":1000" starts at 0 */
-		if (buf[0] && parse_u64(buf, &c->from))
-			goto bad;
-		c->to = UINT64_MAX;
-		if (colon && *colon && parse_u64(colon, &c->to))
-			goto bad;
+		/* connbytes_parse(): xtopt_parse_mint(), a single value means "from" */
+		n = ext_parse_mint(ps, "connbytes", "connbytes", arg, UINT64_MAX, r);
+		if (n < 0)
+			return -1;
+		c->from = r[0];
+		c->to = n == 2 ? r[1] : UINT64_MAX;
 		if (c->to < c->from)
 			return xt_parse_error(ps, "%llu should be less than %llu",
 					      (unsigned long long)c->from, (unsigned long long)c->to);
@@ -82,7 +66,7 @@ static int connbytes_parse(void *data, int id, const char *arg, bool invert,
 			if (!strcmp(arg, id == O_DIR ? dir_names[i] : what_names[i]))
 				break;
 		if (i == 3)
-			return xt_parse_error(ps, "Unknown --connbytes-%s \"%s\"",
+			return xt_parse_error(ps, "Unknown --connbytes-%s `%s'",
 					      id == O_DIR ? "dir" : "mode", arg);
 		if (id == O_DIR)
 			c->dir = (uint8_t)i;
@@ -94,9 +78,6 @@ static int connbytes_parse(void *data, int id, const char *arg, bool invert,
 	}
 	c->xflags |= EXT_F(id);
 	return 0;
-bad:
-	return xt_parse_error(ps, "connbytes: bad value for option \"--connbytes\", or out of "
-			      "range (0-18446744073709551615).");
 }
 
 static int connbytes_final_check(void *data, struct xt_parse *ps)

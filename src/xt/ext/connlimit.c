@@ -58,6 +58,7 @@ static int connlimit_parse(void *data, int id, const char *arg, bool invert,
 	struct connlimit_info *c = data;
 	const char *opt = ext_opt_name(connlimit_opts, id);
 	unsigned long long v;
+	unsigned int plen;
 
 	switch (id) {
 	case O_UPTO:
@@ -70,10 +71,9 @@ static int connlimit_parse(void *data, int id, const char *arg, bool invert,
 			c->flags |= CL_INVERT;
 		break;
 	case O_MASK:
-		if (ext_parse_num(ps, "connlimit", opt, arg, 0,
-				  ps->family == XT_FAMILY_V6 ? 128 : 32, &v))
+		if (ext_parse_plenmask(ps, "connlimit", opt, arg, &plen, NULL))
 			return -1;
-		c->masklen = (uint8_t)v;
+		c->masklen = (uint8_t)plen;
 		c->mask_set = true;
 		break;
 	case O_SADDR:

@@ -77,34 +77,39 @@ static const struct { const char *name; uint16_t bit; } status_names[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A comma list of names into a bit mask; state lists stop before SNAT for "state". */
-static int parse_names(const char *arg, bool status, unsigned int nstates, uint16_t *mask)
+/* conntrack_ps_state(): a word of len chars names the first state (or status) it is
+ * a prefix of, in any case. */
+static bool parse_name(const char *w, size_t len, bool status, unsigned int nstates,
+		       uint16_t *mask)
 {
-	char buf[256], *tok, *save = NULL;
 	size_t i;
 
-	if (strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	*mask = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (status) {
-			for (i = 0; i < NELEM(status_names); i++)
-				if (!strcasecmp(tok, status_names[i].name))
-					break;
-			if (i == NELEM(status_names))
-				return -1;
-			*mask |= status_names[i].bit;
-		} else {
-			for (i = 0; i < nstates; i++)
-				if (!strcasecmp(tok, state_names[i].name))
-					break;
-			if (i == nstates)
-				return -1;
-			*mask |= state_names[i].bit;
+	for (i = 0; i < (status ? NELEM(status_names) : nstates); i++) {
+		if (!strncasecmp(w, status ? status_names[i].name : state_names[i].name, len)) {
+			*mask |= status ? status_names[i].bit : state_names[i].bit;
+			return true;
 		}
 	}
-	return 0;
+	return false;
+}
+
+/* conntrack_ps_states()/statuses(), state_parse_states(): a comma list into a bit mask
+ * (state lists stop before SNAT for "state").  NULL, or the rest of the list from the
+ * bad word on, as iptables names it. */
+static const char *parse_names(const char *arg, bool status, unsigned int nstates,
+			       uint16_t *mask)
+{
+	const char *comma;
+
+	*mask = 0;
+	while ((comma = strchr(arg, ',')) != NULL) {
+		if (comma == arg || !parse_name(arg, (size_t)(comma - arg), status, nstates, mask))
+			return arg;
+		arg = comma + 1;
+	}
+	if (!*arg || !parse_name(arg, strlen(arg), status, nstates, mask))
+		return arg;
+	return NULL;
 }
 
 static void print_states(uint16_t mask, struct strbuf *out)
@@ -134,74 +139,24 @@ static void print_status(uint16_t mask, struct strbuf *out)
 }
 
 /* "addr[/len|/mask]" of the rule's family (XTTYPE_HOSTMASK). */
-static int parse_addrmask(struct xt_parse *ps, const char *arg, union xt_addr *a,
-			  union xt_addr *m)
+static int parse_addrmask(struct xt_parse *ps, const char *opt, const char *arg,
+			  union xt_addr *a, union xt_addr *m)
 {
 	bool v6 = ps->family == XT_FAMILY_V6;
-	unsigned int bits = v6 ? 128 : 32;
-	char buf[128], *slash;
+	const char *slash = strchr(arg, '/');
+	unsigned long long n;
+	unsigned int bits;
 
-	if (strlen(arg) >= sizeof(buf))
-		return xt_parse_error(ps, "host/network `%s' not found", arg);
-	strcpy(buf, arg);
-	slash = strchr(buf, '/');
-	if (slash) {
-		unsigned long long n;
-
-		*slash++ = '\0';
-		if (xt_parse_uint(slash, 0, 1000, &n) == 0) {
-			bits = n > (v6 ? 128u : 32u) ? (v6 ? 128u : 32u) : (unsigned int)n;
-		} else if (ext_addr_parse(ps->family, slash, m) == 0) {
-			bits = 0;
-			goto addr;
-		} else {
-			return xt_parse_error(ps, "invalid mask `%s' specified", slash);
-		}
-	}
+	/* xtopt_parse_hostmask() decides what is refused, and with which message */
+	if (ext_parse_hostmask(ps, "conntrack", opt, arg, a, m, NULL))
+		return -1;
+	if (!slash || xt_parse_uint(slash + 1, 0, 1000, &n))
+		return 0;
+	/* a length past the family's shows as the full one */
+	bits = n > (v6 ? 128u : 32u) ? (v6 ? 128u : 32u) : (unsigned int)n;
 	memset(m, 0, sizeof(*m));
 	for (unsigned int i = 0; i < bits; i++)
 		((uint8_t *)m)[i / 8] |= (uint8_t)(0x80u >> (i % 8));
-addr:
-	if (ext_addr_parse(ps->family, buf, a))
-		return xt_parse_error(ps, "host/network `%s' not found", buf);
-	return 0;
-}
-
-/*
- * One bound as xtables_getportbyname() reads it (getaddrinfo()): a number, cut to
- * 16 bits as iptables stores it (99999 becomes 34463), or a service name.
- */
-static int port_bound(struct xt_parse *ps, const char *part, uint16_t *port)
-{
-	unsigned long long v;
-
-	if (xt_parse_uint(part, 0, 0xffffffffull, &v) == 0) {
-		*port = (uint16_t)v;
-		return 0;
-	}
-	if (xt_parse_port(part, NULL, port) == 0)
-		return 0;
-	return xt_parse_error(ps, "Port \"%s\" does not resolve to anything.\n", part);
-}
-
-/* xtopt_parse_mport(): "a", "a:b"; an empty bound is open (":4" is 0:4, "4:" 4:65535,
- * "" is 0). */
-static int port_range(struct xt_parse *ps, const char *opt, const char *arg, uint16_t *r)
-{
-	char buf[64], *colon;
-
-	if (strlen(arg) >= sizeof(buf))
-		return ext_err_range(ps, "conntrack", opt, 0, 65535);
-	strcpy(buf, arg);
-	colon = strchr(buf, ':');
-	if (colon)
-		*colon = '\0';
-	r[0] = 0;
-	if (buf[0] && port_bound(ps, buf, &r[0]))
-		return -1;
-	r[1] = colon ? 65535 : r[0];
-	if (colon && colon[1] && port_bound(ps, colon + 1, &r[1]))
-		return -1;
 	return 0;
 }
 
@@ -213,6 +168,7 @@ static int expire_range(struct xt_parse *ps, const char *arg, uint32_t *lo, uint
 static int conntrack_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct conntrack_info *c = data;
+	const char *bad;
 	static const uint16_t flag_of[] = { F_STATE, F_PROTO, F_ORIGSRC, F_ORIGDST, F_REPLSRC,
 					    F_REPLDST, F_STATUS, F_EXPIRES, F_OSPORT, F_ODPORT,
 					    F_RSPORT, F_RDPORT, F_DIRECTION };
@@ -223,39 +179,43 @@ static int conntrack_parse(void *data, int id, const char *arg, bool invert, str
 				      ext_opt_name(conntrack_opts, id));
 	switch (id) {
 	case O_STATE:
-		if (parse_names(arg, false, NELEM(state_names), &c->state_mask))
-			return xt_parse_error(ps, "Bad ctstate \"%s\"", arg);
+		bad = parse_names(arg, false, NELEM(state_names), &c->state_mask);
+		if (bad)
+			return xt_parse_error(ps, "Bad ctstate \"%s\"", bad);
 		break;
 	case O_PROTO:
 		if (xt_proto_parse(arg, &c->l4proto))
 			return xt_parse_error(ps, "unknown protocol \"%s\" specified", arg);
 		break;
 	case O_OSRC:
-		if (parse_addrmask(ps, arg, &c->osrc, &c->osrc_m))
+		if (parse_addrmask(ps, "ctorigsrc", arg, &c->osrc, &c->osrc_m))
 			return -1;
 		break;
 	case O_ODST:
-		if (parse_addrmask(ps, arg, &c->odst, &c->odst_m))
+		if (parse_addrmask(ps, "ctorigdst", arg, &c->odst, &c->odst_m))
 			return -1;
 		break;
 	case O_RSRC:
-		if (parse_addrmask(ps, arg, &c->rsrc, &c->rsrc_m))
+		if (parse_addrmask(ps, "ctreplsrc", arg, &c->rsrc, &c->rsrc_m))
 			return -1;
 		break;
 	case O_RDST:
-		if (parse_addrmask(ps, arg, &c->rdst, &c->rdst_m))
+		if (parse_addrmask(ps, "ctrepldst", arg, &c->rdst, &c->rdst_m))
 			return -1;
 		break;
 	case O_STATUS:
-		if (parse_names(arg, true, 0, &c->status_mask))
-			return xt_parse_error(ps, "Bad ctstatus \"%s\"", arg);
+		bad = parse_names(arg, true, 0, &c->status_mask);
+		if (bad)
+			return xt_parse_error(ps, "Bad ctstatus \"%s\"", bad);
 		break;
 	case O_EXPIRE:
 		if (expire_range(ps, arg, &c->expires_min, &c->expires_max))
 			return -1;
 		break;
 	case O_OSPORT: case O_ODPORT: case O_RSPORT: case O_RDPORT:
-		if (port_range(ps, ext_opt_name(conntrack_opts, id), arg, c->ports[id - O_OSPORT]))
+		/* XTTYPE_PORTRC (xtopt_parse_mport()) */
+		if (ext_parse_mport(ps, "conntrack", ext_opt_name(conntrack_opts, id), arg,
+				    c->ports[id - O_OSPORT]) < 0)
 			return -1;
 		break;
 	case O_DIR:
@@ -503,11 +463,16 @@ static const struct xt_opt state_opts[] = {
 static int state_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct conntrack_info *c = data;
+	const char *bad;
 
 	if (c->seen)
 		return xt_parse_error(ps, "state: option \"--state\" can only be used once.");
-	if (parse_names(arg, false, 5, &c->state_mask))
-		return xt_parse_error(ps, "Bad state \"%s\"", arg);
+	bad = parse_names(arg, false, 5, &c->state_mask);
+	if (bad && !*bad)
+		return xt_parse_error(ps, "\"--state\" requires a list of states with no spaces, "
+				      "e.g. ESTABLISHED,RELATED");
+	if (bad)
+		return xt_parse_error(ps, "Bad state \"%s\"", bad);
 	c->match_flags |= F_STATE;
 	if (invert)
 		c->invert_flags |= F_STATE;

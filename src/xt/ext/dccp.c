@@ -40,37 +40,6 @@ static const char *const dccp_types[DCCP_NTYPES] = {
 	"SYNCACK", "INVALID",
 };
 
-/* One end of an XTTYPE_PORTRC range: a number or a service name. */
-static int dccp_port(struct xt_parse *ps, const char *s, uint16_t *out)
-{
-	if (xt_parse_port(s, "dccp", out))
-		return xt_parse_error(ps, "Port \"%s\" does not resolve to anything.", s);
-	return 0;
-}
-
-/* xtopt_parse_mport(): "a", "a:b", ":b", "a:" (missing ends are 0 and 65535). */
-static int dccp_ports(struct xt_parse *ps, const char *arg, uint16_t *pts)
-{
-	char buf[64], *colon;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	colon = strchr(buf, ':');
-	if (!colon) {
-		if (dccp_port(ps, buf, &pts[0]))
-			return -1;
-		pts[1] = pts[0];
-		return 0;
-	}
-	*colon = '\0';
-	pts[0] = 0;
-	pts[1] = 65535;
-	if (buf[0] && dccp_port(ps, buf, &pts[0]))
-		return -1;
-	if (colon[1] && dccp_port(ps, colon + 1, &pts[1]))
-		return -1;
-	return 0;
-}
-
 static int dccp_parse_types(struct xt_parse *ps, const char *arg, uint16_t *mask)
 {
 	char buf[256], *tok, *save = NULL;
@@ -98,11 +67,11 @@ static int dccp_parse(void *data, int id, const char *arg, bool invert, struct x
 
 	switch (id) {
 	case O_SOURCE_PORT:
-		if (dccp_ports(ps, arg, d->spts))
+		if (ext_parse_mport(ps, "dccp", "source-port", arg, d->spts) < 0)
 			return -1;
 		break;
 	case O_DEST_PORT:
-		if (dccp_ports(ps, arg, d->dpts))
+		if (ext_parse_mport(ps, "dccp", "destination-port", arg, d->dpts) < 0)
 			return -1;
 		break;
 	case O_DCCP_TYPES:

@@ -35,18 +35,16 @@ static const struct xt_opt devgroup_opts[] = {
 
 #define DG_DEFAULT_NAME "default"
 
-/* xtables_parse_val_mask() with the devgroups map: a number[/mask], else a name. */
+/* The devgroups map (/etc/iproute2/group): "default" only. */
+static int devgroup_name2id(const char *name)
+{
+	return strcmp(name, DG_DEFAULT_NAME) ? -1 : 0;
+}
+
 static int devgroup_parse_val(struct xt_parse *ps, const char *opt, const char *arg,
 			      uint32_t *group, uint32_t *mask)
 {
-	if (arg[0] >= '0' && arg[0] <= '9' && strtoull(arg, NULL, 0) <= UINT32_MAX)
-		return ext_parse_markmask(ps, "devgroup", opt, arg, group, mask);
-	if (strcmp(arg, DG_DEFAULT_NAME))
-		return xt_parse_error(ps, "devgroup: could not map name %s to an integer value "
-				      "for option \"--%s\".", arg, opt);
-	*group = 0;
-	*mask = ~0u;
-	return 0;
+	return ext_parse_val_mask(ps, "devgroup", opt, arg, devgroup_name2id, group, mask);
 }
 
 static int devgroup_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)

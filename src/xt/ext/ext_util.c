@@ -1,5 +1,7 @@
 /* ext_util: helpers shared by the match/target extensions (libxtables' checks and printers). */
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,56 +86,165 @@ int ext_parse_num(struct xt_parse *ps, const char *ext, const char *opt, const c
 	return 0;
 }
 
-/* strtoul with base 0 over the whole of [s, end) within max; false if not a number. */
-static bool ext_strtou(const char *s, char **end, unsigned long long max, unsigned long long *v)
+/* xtables_strtoul(): base 0, leading blanks allowed, no '-', within [min, max]. */
+bool ext_xstrtoul(const char *s, char **end, unsigned long long min, unsigned long long max,
+		  unsigned long long *v)
 {
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	const char *p = s;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '-')
 		return false;
 	errno = 0;
 	*v = strtoull(s, end, 0);
-	return !errno && *end != s && *v <= max;
+	return *end != s && errno != ERANGE && *v >= min && *v <= max;
 }
 
-/* One bound of a range: digits (base 0) up to end or ':'. */
-static bool ext_range_num(const char *s, char **end, uint32_t max, uint32_t *out)
+int ext_parse_mint(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		   unsigned long long max, unsigned long long vals[2])
 {
-	unsigned long long v;
+	unsigned long long v, lmin = 0;
+	const char *p;
+	char *end;
+	int n = 0;
 
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoull(s, end, 0);
-	if (errno || v > max)
-		return false;
-	*out = (uint32_t)v;
-	return true;
+	/* xtopt_parse_mint() of 1.8.9: a missing bound is 0 / max (a reversed range is
+	 * left to the extension) */
+	for (p = arg;; p = end + 1) {
+		if (n == 2)
+			return xt_parse_error(ps, "%s: Too many components for option \"--%s\" "
+					      "(max: 2)\n", ext, opt);
+		if (*p == '\0' || *p == ':') {
+			end = (char *)p;
+			v = n == 1 ? max : lmin;
+		} else {
+			if (!ext_xstrtoul(p, &end, lmin, max, &v))
+				return xt_parse_error(ps, "%s: bad value for option \"--%s\" near "
+						      "\"%s\", or out of range (%llu-%llu).\n",
+						      ext, opt, p, lmin, max);
+			if (*end != '\0' && *end != ':')
+				return xt_parse_error(ps, "%s: Argument to \"--%s\" has unexpected "
+						      "characters near \"%s\".\n", ext, opt, end);
+		}
+		vals[n++] = v;
+		if (*end == '\0')
+			return n;
+	}
 }
 
 int ext_parse_range(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
 		    uint32_t max, uint32_t *lo, uint32_t *hi)
 {
-	const char *p = arg;
-	char *end = (char *)arg;
+	unsigned long long v[2];
+	int n = ext_parse_mint(ps, ext, opt, arg, max, v);
 
-	if (*p == ':')
-		*lo = 0;
-	else if (!ext_range_num(p, &end, max, lo) || (*end != '\0' && *end != ':'))
-		goto bad;
-	else
-		p = end;
-	if (*p == '\0') {
-		*hi = *lo;
+	if (n < 0)
+		return -1;
+	*lo = (uint32_t)v[0];
+	*hi = (uint32_t)v[n - 1];
+	return 0;
+}
+
+/*
+ * xtables_getportbyname(): getaddrinfo(NULL, s) with no hints.  glibc takes a
+ * string strtoul() reads whole in base 10 as a number when it fits an int (the
+ * port is its low 16 bits; "" is 0), anything else as a service name of any
+ * protocol.  -1 if it does not resolve.
+ */
+int ext_getportbyname(const char *s)
+{
+	unsigned long v;
+	uint16_t port;
+	char *end;
+
+	v = strtoul(s, &end, 10);
+	if (*end == '\0' && (int)v >= 0)
+		return (int)(v & 0xffff);
+	if (!isalpha((unsigned char)*s) || xt_parse_port(s, NULL, &port))
+		return -1;
+	return port;
+}
+
+int ext_parse_port(struct xt_parse *ps, const char *arg, uint16_t *port)
+{
+	int v = ext_getportbyname(arg);
+
+	/* xtopt_parse_port() */
+	if (v < 0)
+		return xt_parse_error(ps, "Port \"%s\" does not resolve to anything.\n", arg);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int ext_parse_mport(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		    uint16_t r[2])
+{
+	const char *p = arg, *colon;
+	char part[256];
+	int n = 0, v;
+
+	/* xtopt_parse_mport(): strsep() on ':', an empty part keeps 0 / 65535 */
+	r[0] = 0;
+	r[1] = 65535;
+	for (;; p = colon + 1) {
+		colon = strchr(p, ':');
+		if (n == 2)
+			return xt_parse_error(ps, "%s: Too many components for option \"--%s\" "
+					      "(max: 2)\n", ext, opt);
+		snprintf(part, sizeof(part), "%.*s", colon ? (int)(colon - p) : (int)strlen(p), p);
+		if (part[0]) {
+			v = ext_getportbyname(part);
+			if (v < 0)
+				return xt_parse_error(ps, "Port \"%s\" does not resolve to "
+						      "anything.\n", part);
+			r[n] = (uint16_t)v;
+		}
+		n++;
+		if (!colon)
+			break;
+	}
+	if (n == 1)
+		r[1] = r[0];
+	return n;
+}
+
+int ext_parse_val_mask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       int (*name2id)(const char *name), uint32_t *val, uint32_t *mask)
+{
+	unsigned long long v, m = 0xffffffffu;
+	char *end;
+	bool ok;
+	int id;
+
+	/* xtables_parse_val_mask(): "value[/mask]"; with a name map, what is not a
+	 * number (or has more than a "/mask" after it) is a name */
+	ok = ext_xstrtoul(arg, &end, 0, 0xffffffffu, &v);
+	if (!ok || (*end && *end != '/')) {
+		if (!name2id && !ok)
+			goto bad_val;
+		if (!name2id)
+			return xt_parse_error(ps, "%s: trailing garbage after value for option "
+					      "\"--%s\".\n", ext, opt);
+		id = name2id(arg);
+		if (id < 0)
+			return xt_parse_error(ps, "%s: could not map name %s to an integer value "
+					      "for option \"--%s\".\n", ext, arg, opt);
+		*val = (uint32_t)id;
+		*mask = 0xffffffffu;
 		return 0;
 	}
-	p++;
-	if (*p == '\0')
-		*hi = max;
-	else if (!ext_range_num(p, &end, max, hi) || *end != '\0')
-		goto bad;
+	if (*end == '/' && !ext_xstrtoul(end + 1, &end, 0, 0xffffffffu, &m))
+		goto bad_val;
+	if (*end)
+		return xt_parse_error(ps, "%s: trailing garbage after value for option "
+				      "\"--%s\".\n", ext, opt);
+	*val = (uint32_t)v;
+	*mask = (uint32_t)m;
 	return 0;
-bad:
-	return xt_parse_error(ps, "%s: bad value for option \"--%s\" near \"%s\", or out of "
-			      "range (0-%u).", ext, opt, p, max);
+bad_val:
+	return xt_parse_error(ps, "%s: bad integer value for option \"--%s\", or out of "
+			      "range.\n", ext, opt);
 }
 
 int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
@@ -143,8 +254,8 @@ int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
 	char *end;
 
 	/* xtopt_parse_markmask(): value, then "/mask", then nothing more */
-	if (!ext_strtou(arg, &end, 0xffffffffu, &v) ||
-	    (*end == '/' && !ext_strtou(end + 1, &end, 0xffffffffu, &m)))
+	if (!ext_xstrtoul(arg, &end, 0, 0xffffffffu, &v) ||
+	    (*end == '/' && !ext_xstrtoul(end + 1, &end, 0, 0xffffffffu, &m)))
 		return xt_parse_error(ps, "%s: bad integer value for option \"--%s\", or out of "
 				      "range.\n", ext, opt);
 	if (*end)
@@ -185,8 +296,10 @@ int ext_parse_tosmask(struct xt_parse *ps, const char *arg, uint8_t defmask, uin
 	char *end;
 	size_t i;
 
-	if (ext_strtou(arg, &end, 0xff, &v) && (*end == '\0' || *end == '/')) {
-		if (*end == '/' && (!ext_strtou(end + 1, &end, 0xff, &m) || *end))
+	/* xtopt_parse_tosmask(): a number first means tos_parse_numeric(), where anything
+	 * after "value[/mask]" is illegal */
+	if (ext_xstrtoul(arg, &end, 0, 0xff, &v)) {
+		if ((*end == '/' && !ext_xstrtoul(end + 1, &end, 0, 0xff, &m)) || *end)
 			return xt_parse_error(ps, "Illegal value: \"%s\"", arg);
 		*value = (uint8_t)v;
 		*mask = (uint8_t)m;
@@ -273,6 +386,128 @@ int ext_addr_parse(enum xt_family fam, const char *s, union xt_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (inet_pton(fam == XT_FAMILY_V6 ? AF_INET6 : AF_INET, s, a) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+/* getaddrinfo(AI_NUMERICHOST): inet_aton() forms for IPv4 ("1" is 0.0.0.1), inet_pton()
+ * for IPv6. */
+static int ext_numeric_host(enum xt_family fam, const char *s, union xt_addr *a)
+{
+	struct in_addr in;
+
+	memset(a, 0, sizeof(*a));
+	if (fam == XT_FAMILY_V6)
+		return inet_pton(AF_INET6, s, a) == 1 ? 0 : -EINVAL;
+	if (strpbrk(s, " \t\n") || !inet_aton(s, &in))
+		return -EINVAL;
+	a->a4 = in.s_addr;
+	return 0;
+}
+
+/* res_hnok(): a name the resolver would look up (letters, digits, '-', '_', dots). */
+static bool ext_hnok(const char *s)
+{
+	const char *p;
+
+	if (!*s || *s == '-' || *s == '.' || strstr(s, ".."))
+		return false;
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_.", *p))
+			return false;
+	return true;
+}
+
+int ext_parse_host(struct xt_parse *ps, const char *arg, union xt_addr *a)
+{
+	bool v6 = ps->family == XT_FAMILY_V6;
+	const char *err = "Name or service not known";
+	union xt_addr t;
+
+	/*
+	 * xtopt_parse_host(): getaddrinfo() for the family.  The reference system has
+	 * no network: a name the resolver would ask DNS for fails temporarily; glibc
+	 * refuses an all-digit IPv4 name and an IPv4 literal for IPv6 itself.
+	 */
+	if (ext_numeric_host(ps->family, arg, a) == 0)
+		return 0;
+	if (!v6 && strcmp(arg, "localhost") == 0) {     /* /etc/hosts has it for IPv4 only */
+		a->a4 = htonl(0x7f000001);
+		return 0;
+	}
+	if (ext_numeric_host(v6 ? XT_FAMILY_V4 : XT_FAMILY_V6, arg, &t) == 0)
+		err = "Address family for hostname not supported";
+	else if (ext_hnok(arg) && (v6 || strspn(arg, "0123456789.") != strlen(arg)))
+		err = "Temporary failure in name resolution";
+	return xt_parse_error(ps, "getaddrinfo: %s\n", err);
+}
+
+/* xtables_ipmask_to_cidr()/xtables_ip6mask_to_cidr(): -1 if not contiguous. */
+static int ext_mask_cidr(const union xt_addr *m, unsigned int bits)
+{
+	unsigned int n = 0, i;
+
+	while (n < bits && (m->a6[n / 8] & (0x80 >> (n % 8))))
+		n++;
+	for (i = n; i < bits; i++)
+		if (m->a6[i / 8] & (0x80 >> (i % 8)))
+			return -1;
+	return (int)n;
+}
+
+int ext_parse_plenmask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       unsigned int *plen, union xt_addr *mask)
+{
+	unsigned int bits = ps->family == XT_FAMILY_V6 ? 128 : 32, i;
+	unsigned long long v;
+	union xt_addr m;
+	char *end;
+	int c;
+
+	/* xtopt_parse_plen(): a prefix length, or a mask (a non-contiguous one is 255) */
+	if (ext_xstrtoul(arg, &end, 0, bits, &v) && *end == '\0') {
+		*plen = (unsigned int)v;
+		memset(&m, 0, sizeof(m));
+		for (i = 0; i < v; i++)
+			m.a6[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	} else if (ext_numeric_host(ps->family, arg, &m) == 0) {
+		c = ext_mask_cidr(&m, bits);
+		*plen = c < 0 ? 255 : (unsigned int)c;
+	} else {
+		return xt_parse_error(ps, "%s: bad value for option \"--%s\", neither a valid "
+				      "network mask nor valid CIDR (0-%u).\n", ext, opt, bits);
+	}
+	if (mask)
+		*mask = m;
+	return 0;
+}
+
+int ext_parse_hostmask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       union xt_addr *a, union xt_addr *mask, unsigned int *plen)
+{
+	const char *slash = strchr(arg, '/');
+	unsigned int len;
+	char host[256];
+
+	/* xtopt_parse_hostmask(): "host" (all-ones mask) or "host/plen-or-mask" */
+	if (!slash) {
+		len = ps->family == XT_FAMILY_V6 ? 128 : 32;
+		memset(mask, 0, sizeof(*mask));
+		memset(mask, 0xff, len / 8);
+		if (plen)
+			*plen = len;
+		return ext_parse_host(ps, arg, a);
+	}
+	snprintf(host, sizeof(host), "%.*s", (int)(slash - arg), arg);
+	if (ext_parse_host(ps, host, a))
+		return -1;
+	return ext_parse_plenmask(ps, ext, opt, slash + 1, plen ? plen : &len, mask);
+}
+
+int ext_check_proc_name(const char *name)
+{
+	/* xt_check_proc_name() (the name is a /proc file) */
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..") || strchr(name, '/'))
 		return -EINVAL;
 	return 0;
 }

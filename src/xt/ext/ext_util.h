@@ -37,6 +37,11 @@ int ext_fcheck(struct xt_parse *ps, const char *ext, const struct xt_opt *opts,
 /* The long name of option id (the first table entry with that id). */
 const char *ext_opt_name(const struct xt_opt *opts, int id);
 
+/* xtables_strtoul(): base 0, leading blanks, no '-', within [min, max]; *end is left
+ * after the digits (the caller checks what follows). */
+bool ext_xstrtoul(const char *s, char **end, unsigned long long min, unsigned long long max,
+		  unsigned long long *v);
+
 /* "ext: bad value for option \"--opt\", or out of range (min-max)." */
 int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
 		  unsigned long long min, unsigned long long max);
@@ -53,6 +58,22 @@ int ext_parse_num(struct xt_parse *ps, const char *ext, const char *opt, const c
  */
 int ext_parse_range(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
 		    uint32_t max, uint32_t *lo, uint32_t *hi);
+/* The same, giving the number of components parsed (1 or 2; vals[1] unset for 1) or -1. */
+int ext_parse_mint(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		   unsigned long long max, unsigned long long vals[2]);
+
+/* xtables_getportbyname(): a decimal number (low 16 bits) or a service name; -1 if none. */
+int ext_getportbyname(const char *s);
+/* XTTYPE_PORT (xtopt_parse_port()): 'Port "x" does not resolve to anything.' */
+int ext_parse_port(struct xt_parse *ps, const char *arg, uint16_t *port);
+/* XTTYPE_PORTRC (xtopt_parse_mport()): "a", "a:b", ":b", "a:", ""; r[] defaults 0:65535,
+ * a single port gives r[1] = r[0].  The number of components (1 or 2) or -1. */
+int ext_parse_mport(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		    uint16_t r[2]);
+
+/* xtables_parse_val_mask(): "value[/mask]" or, with name2id (-1: unknown), a name. */
+int ext_parse_val_mask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       int (*name2id)(const char *name), uint32_t *val, uint32_t *mask);
 
 /* XTTYPE_MARKMASK32: "value[/mask]"; mask defaults to 0xffffffff. */
 int ext_parse_markmask(struct xt_parse *ps, const char *ext, const char *opt,
@@ -96,6 +117,21 @@ void ext_set_dsfield(struct pkt *pkt, bool v6, uint8_t keep, uint8_t value);
  * fragment), -EBADMSG if a header is cut short.
  */
 int ext_ipv6_find_hdr(const struct pkt *pkt, uint8_t target, uint32_t *off);
+
+/* XTTYPE_HOST (xtopt_parse_host()): an address literal of ps->family, else the
+ * "getaddrinfo: ..." message the reference system (no DNS) prints. */
+int ext_parse_host(struct xt_parse *ps, const char *arg, union xt_addr *a);
+/* XTTYPE_PLEN/PLENMASK (xtopt_parse_plen()): a prefix length or a mask; *plen is 255 for
+ * a non-contiguous mask, *mask (if not NULL) the mask. */
+int ext_parse_plenmask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       unsigned int *plen, union xt_addr *mask);
+/* XTTYPE_HOSTMASK (xtopt_parse_hostmask()): "host" or "host/plen-or-mask"; *plen (if
+ * not NULL) as ext_parse_plenmask() gives it. */
+int ext_parse_hostmask(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
+		       union xt_addr *a, union xt_addr *mask, unsigned int *plen);
+
+/* xt_check_proc_name(): -EINVAL for "", ".", ".." or a name with '/'. */
+int ext_check_proc_name(const char *name);
 
 /* The engine clock in nanoseconds (net->now_ns). */
 uint64_t ext_now_ns(const struct xt_action *par);

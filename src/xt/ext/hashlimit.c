@@ -282,8 +282,7 @@ static int hl_parse_u32(struct xt_parse *ps, const char *opt, const char *arg, u
 static int hl_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct hl_info *h = data;
-	unsigned long long v;
-	unsigned int plen = 128;        /* XTTYPE_PLEN: the kernel refuses >32 for IPv4 */
+	unsigned int plen;
 	int r = 0;
 
 	h->xflags |= EXT_F(id);
@@ -292,15 +291,16 @@ static int hl_parse(void *data, int id, const char *arg, bool invert, struct xt_
 	case O_MODE: return hl_parse_mode(h, arg, ps);
 	case O_BURST: return hl_parse_burst(h, arg, ps);
 	case O_SRCMASK: case O_DSTMASK:
-		if (ext_parse_num(ps, "hashlimit", id == O_SRCMASK ? "hashlimit-srcmask"
-				  : "hashlimit-dstmask", arg, 0, plen, &v))
+		/* XTTYPE_PLEN: 33 reads as mask 0.0.0.33, 255 for the kernel to refuse */
+		if (ext_parse_plenmask(ps, "hashlimit", id == O_SRCMASK ? "hashlimit-srcmask"
+				       : "hashlimit-dstmask", arg, &plen, NULL))
 			return -1;
-		*(id == O_SRCMASK ? &h->cfg.srcmask : &h->cfg.dstmask) = (uint8_t)v;
+		*(id == O_SRCMASK ? &h->cfg.srcmask : &h->cfg.dstmask) = (uint8_t)plen;
 		return 0;
 	case O_NAME:
 		if (!arg[0])
-			return xt_parse_error(ps, "hashlimit: argument must have a minimum length "
-					      "of 1 characters");
+			return xt_parse_error(ps, "Argument must have a minimum length of 1 "
+					      "characters\n");  /* xtopt_parse_string() */
 		/* xtopt_parse_string(): a longer name is cut, not refused */
 		memset(h->name, 0, sizeof(h->name));
 		strncpy(h->name, arg, HL_NAME_LEN - 1);
@@ -419,6 +419,8 @@ static int hl_check(const void *data, struct xt_parse *ps)
 	bool created;
 
 	if (cfg->gc_interval == 0 || cfg->expire == 0)
+		return -EINVAL;
+	if (ext_check_proc_name(h->name))
 		return -EINVAL;
 	if (cfg->srcmask > plen || cfg->dstmask > plen)
 		return -EINVAL;

@@ -1,4 +1,6 @@
 /* hbh, dst: the hop-by-hop and destination options headers (ip6t_hbh.c, libip6t_hbh/dst.c). */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,9 +40,15 @@ static int opts_num(struct xt_parse *ps, const char *ext, const char *what, cons
 {
 	char *end;
 
+	/* parse_opts_num() */
+	errno = 0;
 	*out = strtoul(s, &end, 0);
 	if (end == s)
 		return xt_parse_error(ps, "%s: no valid digits in %s `%s'", ext, what, s);
+	if (*out == ULONG_MAX && errno == ERANGE)
+		return xt_parse_error(ps, "%s `%s' specified too big: would overflow", what, s);
+	if (*end)
+		return xt_parse_error(ps, "%s: error parsing %s `%s'", ext, what, s);
 	return 0;
 }
 
@@ -48,12 +56,13 @@ static int opts_num(struct xt_parse *ps, const char *ext, const char *what, cons
 static int opts_parse_list(struct opts_info *o, const char *ext, const char *arg,
 			   struct xt_parse *ps)
 {
-	char buf[512], *tok, *save = NULL, *colon;
+	char buf[512], *tok, *save, *colon;
 	unsigned long t, l;
 
 	snprintf(buf, sizeof(buf), "%s", arg);
 	o->optsnr = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* every word between commas, an empty one too */
+	for (save = buf; (tok = strsep(&save, ",")) != NULL;) {
 		if (o->optsnr >= OPTS_MAX)
 			return xt_parse_error(ps, "too many addresses specified");
 		colon = strchr(tok, ':');

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "xt/ext/ext_util.h"
 #include "xt/ext/icmp_type.h"
 
 void icmp_type_init(void *data)
@@ -56,38 +57,45 @@ static int icmp_type_lookup(const struct icmp_type_family *fam, const char *s,
 	return 0;
 }
 
-/* "type[/code]" in decimal; a bare type covers every code. */
+/* parse_range() of iptables 1.8.9's shared icmp parser: "n" or "n:m", 0-255 each. */
+static const char *icmp_type_range(const char *s, unsigned int r[2])
+{
+	unsigned long long v;
+	char *next;
+
+	if (!ext_xstrtoul(s, &next, 0, 255, &v))
+		return NULL;
+	r[0] = r[1] = (unsigned int)v;
+	if (*next == ':') {
+		if (!ext_xstrtoul(next + 1, &next, 0, 255, &v))
+			return NULL;
+		r[1] = (unsigned int)v;
+	}
+	return next;
+}
+
+/* "type[/code]" (each may be a range); a bare type covers every code.  Only one type
+ * is taken, the range refused once the whole has been read. */
 static int icmp_type_parse_num(const struct icmp_type_family *fam, struct icmp_type_data *d,
 			       const char *arg, struct xt_parse *ps)
 {
-	unsigned long long v;
-	char buf[32];
-	char *slash, *colon;
+	unsigned int t[2], c[2] = { 0, 0xFF };
+	const char *next = icmp_type_range(arg, t);
 
-	if (strlen(arg) >= sizeof(buf))
+	if (!next)
 		return xt_parse_error(ps, "Unknown %s type `%s'", fam->label, arg);
-	strcpy(buf, arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	if (xt_parse_uint(buf, 0, 255, &v))
-		return xt_parse_error(ps, "Unknown %s type `%s'", fam->label, arg);
-	d->type = (uint8_t)v;
-	if (!slash) {
-		d->code[0] = 0;
-		d->code[1] = 0xFF;
-		return 0;
+	if (*next == '/') {
+		next = icmp_type_range(next + 1, c);
+		if (!next)
+			return xt_parse_error(ps, "Unknown %s code `%s'", fam->label, arg);
 	}
-	/* A code or a code range "min:max" (both given), as 1.8.9's parser takes it. */
-	colon = strchr(slash + 1, ':');
-	if (colon)
-		*colon = '\0';
-	if (xt_parse_uint(slash + 1, 0, 255, &v))
-		return xt_parse_error(ps, "Unknown %s code `%s'", fam->label, arg);
-	d->code[0] = d->code[1] = (uint8_t)v;
-	if (colon && xt_parse_uint(colon + 1, 0, 255, &v))
-		return xt_parse_error(ps, "Unknown %s code `%s'", fam->label, arg);
-	d->code[1] = (uint8_t)v;
+	if (*next)
+		return xt_parse_error(ps, "unknown character %c", *next);
+	if (t[0] != t[1])
+		return xt_parse_error(ps, "%s type range not supported", fam->label);
+	d->type = (uint8_t)t[0];
+	d->code[0] = (uint8_t)c[0];
+	d->code[1] = (uint8_t)c[1];
 	return 0;
 }
 

@@ -20,6 +20,41 @@ static const struct xt_opt iprange_opts[] = {
 	{ 0 },
 };
 
+/* xtables_numeric_to_ipaddr(): up to four dotted bytes, missing ones 0 ("10" is
+ * 10.0.0.0), each as xtables_strtoui(0-255); the first 19 chars count. */
+static int iprange_numeric_ip4(const char *s, union xt_addr *a)
+{
+	unsigned long long v;
+	uint8_t *b = (uint8_t *)&a->a4;
+	char buf[20], *p = buf, *q;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (i = 0; i < 3; i++) {
+		q = strchr(p, '.');
+		if (q)
+			*q = '\0';
+		if (xt_parse_uint(p, 0, 255, &v))
+			return -1;
+		b[i] = (uint8_t)v;
+		if (!q)
+			return 0;       /* fewer bytes: a network, the rest 0 */
+		p = q + 1;
+	}
+	if (xt_parse_uint(p, 0, 255, &v))
+		return -1;
+	b[3] = (uint8_t)v;
+	return 0;
+}
+
+static int iprange_addr(struct xt_parse *ps, const char *s, union xt_addr *a)
+{
+	if (ps->family == XT_FAMILY_V6)
+		return ext_addr_parse(ps->family, s, a);
+	return iprange_numeric_ip4(s, a);
+}
+
 /* "a-b" or "a" (then b = a), as iprange_parse_range(). */
 static int iprange_parse_range(struct xt_parse *ps, const char *opt, const char *arg,
 			       union xt_addr *lo, union xt_addr *hi)
@@ -30,13 +65,13 @@ static int iprange_parse_range(struct xt_parse *ps, const char *opt, const char 
 	dash = strchr(buf, '-');
 	if (dash)
 		*dash++ = '\0';
-	if (ext_addr_parse(ps->family, buf, lo))
+	if (iprange_addr(ps, buf, lo))
 		return xt_parse_error(ps, "iprange: Bad value for \"--%s\" option: \"%s\"", opt, buf);
 	if (!dash) {
 		*hi = *lo;
 		return 0;
 	}
-	if (ext_addr_parse(ps->family, dash, hi))
+	if (iprange_addr(ps, dash, hi))
 		return xt_parse_error(ps, "iprange: Bad value for \"--%s\" option: \"%s\"", opt, dash);
 	return 0;
 }

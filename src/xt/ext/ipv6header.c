@@ -74,12 +74,15 @@ static int ipv6header_parse(void *data, int id, const char *arg, bool invert,
 		h->modeflag = 1;
 	} else {
 		snprintf(buf, sizeof(buf), "%s", arg);
+		h->matchflags = 0;
 		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 			m = ipv6header_mask(tok);
 			if (m < 0)
 				return xt_parse_error(ps, "unknown header `%s' specified", tok);
 			h->matchflags |= (uint8_t)m;
 		}
+		if (!h->matchflags)     /* parse_header() found nothing ("" or ",") */
+			return xt_parse_error(ps, "ip6t_ipv6header: cannot parse header names");
 		if (invert)
 			h->invflags = 0xff;
 	}

@@ -24,49 +24,20 @@ static const struct ext_fc length_fc[] = {
 	{ .id = EXT_FC_END },
 };
 
-/* One bound of an XTTYPE_UINT16RC range; end is where parsing stopped. */
-static bool length_num(const char *s, char **end, uint16_t *out)
-{
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, end, 0);
-	if (errno || v > 65535)
-		return false;
-	*out = (uint16_t)v;
-	return true;
-}
-
 /* xtopt_parse_mint(): "a", "a:b", ":b", "a:"; a missing bound is 0 / 65535. */
 static int length_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct length_info *l = data;
-	const char *p = arg;
-	char *end = (char *)arg;
+	uint32_t lo, hi;
 
-	if (*p == ':')
-		l->min = 0;
-	else if (!length_num(p, &end, &l->min) || (*end != '\0' && *end != ':'))
-		goto bad;
-	else
-		p = end;
-	if (*p == '\0') {
-		l->max = l->min;
-	} else {
-		p++;
-		if (*p == '\0')
-			l->max = 65535;
-		else if (!length_num(p, &end, &l->max) || *end != '\0')
-			goto bad;
-	}
+	/* XTTYPE_UINT16RC; one value is min and max */
+	if (ext_parse_range(ps, "length", "length", arg, 65535, &lo, &hi))
+		return -1;
+	l->min = (uint16_t)lo;
+	l->max = (uint16_t)hi;
 	l->invert = invert;
 	l->xflags |= EXT_F(id);
 	return 0;
-bad:
-	return xt_parse_error(ps, "length: bad value for option \"--length\" near \"%s\", or out "
-			      "of range (0-65535).", p);
 }
 
 static int length_final_check(void *data, struct xt_parse *ps)

@@ -62,8 +62,7 @@ static int limit_parse_rate(struct xt_parse *ps, const char *rate, uint32_t *val
 		{ "second", 1 }, { "minute", 60 }, { "hour", 3600 }, { "day", 86400 },
 	};
 	const char *delim = strchr(rate, '/');
-	uint32_t mult = 1;
-	int r;
+	uint32_t mult = 1, r;
 	size_t i;
 
 	if (delim) {
@@ -78,10 +77,10 @@ static int limit_parse_rate(struct xt_parse *ps, const char *rate, uint32_t *val
 			goto bad;
 		mult = units[i].mult;
 	}
-	r = atoi(rate);
-	if (r <= 0)
+	r = (uint32_t)atoi(rate);       /* a negative rate is a huge one: "too fast" */
+	if (!r)
 		goto bad;
-	*val = (uint32_t)((uint64_t)LIMIT_SCALE * mult / (uint32_t)r);
+	*val = (uint32_t)((uint64_t)LIMIT_SCALE * mult / r);
 	if (*val == 0)
 		return xt_parse_error(ps, "Rate too fast \"%s\"", rate);
 	return 0;

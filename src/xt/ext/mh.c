@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "xt/ext/ext_util.h"
 #include "xt/xt.h"
@@ -33,20 +34,26 @@ static void mh_init(void *data)
 	((struct mh_info *)data)->types[1] = 0xff;
 }
 
+/* name_to_type(): the first name s is a prefix of (any case; an exact one wins),
+ * else a number 0-255 ("" is the first name). */
 static int mh_type(struct xt_parse *ps, const char *s, uint8_t *out)
 {
 	unsigned long long v;
-	size_t i;
+	size_t i, n = strlen(s), match = MH_NNAMES;
+	char *end;
 
-	if (xt_parse_uint(s, 0, 255, &v) == 0) {
+	for (i = 0; i < MH_NNAMES; i++)
+		if (strncasecmp(mh_names[i].name, s, n) == 0 &&
+		    (match == MH_NNAMES || strlen(mh_names[i].name) == n))
+			match = i;
+	if (match < MH_NNAMES) {
+		*out = mh_names[match].type;
+		return 0;
+	}
+	if (ext_xstrtoul(s, &end, 0, 255, &v) && !*end) {
 		*out = (uint8_t)v;
 		return 0;
 	}
-	for (i = 0; i < MH_NNAMES; i++)
-		if (strcmp(s, mh_names[i].name) == 0) {
-			*out = mh_names[i].type;
-			return 0;
-		}
 	return xt_parse_error(ps, "Invalid MH type `%s'", s);
 }
 

@@ -117,7 +117,9 @@ static int nfacct_parse(void *data, int id, const char *arg, bool invert, struct
 {
 	struct nfacct_info *ni = data;
 
-	/* XTTYPE_STRING into char[32]: longer names are refused */
+	/* XTTYPE_STRING into char[32], .min = 1: longer names are refused */
+	if (!arg[0])
+		return xt_parse_error(ps, "Argument must have a minimum length of 1 characters\n");
 	if (strlen(arg) >= NFACCT_NAME_MAX)
 		return xt_parse_error(ps, "nfacct: option \"--nfacct-name\" is too long");
 	memset(ni->name, 0, sizeof(ni->name));

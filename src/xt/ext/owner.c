@@ -43,18 +43,13 @@ static int owner_parse_id(const char *s, uint32_t *lo, uint32_t *hi)
 		*lo = *hi = 0;
 		return 0;
 	}
-	if (*s < '0' || *s > '9')
+	/* owner_parse_range(): xtables_strtoui() bounds, "a", "a-b" or "a:b" */
+	if (!ext_xstrtoul(s, &end, 0, 0xfffffffeull, &a))
 		return -1;
-	a = strtoull(s, &end, 10);
 	b = a;
-	if (*end == '-') {
-		const char *t = end + 1;
-
-		if (*t < '0' || *t > '9')
-			return -1;
-		b = strtoull(t, &end, 10);
-	}
-	if (*end || a > 0xfffffffeull || b > 0xfffffffeull)
+	if ((*end == '-' || *end == ':') && !ext_xstrtoul(end + 1, &end, 0, 0xfffffffeull, &b))
+		return -1;
+	if (*end)
 		return -1;
 	*lo = (uint32_t)a;
 	*hi = (uint32_t)b;
@@ -67,9 +62,11 @@ static int owner_parse(void *data, int id, const char *arg, bool invert, struct 
 	struct owner_info *o = data;
 
 	if (id == O_USER && owner_parse_id(arg, &o->uid_min, &o->uid_max))
-		return xt_parse_error(ps, "Bad UID value \"%s\"", arg);
+		return xt_parse_error(ps, "owner: Bad value for \"--uid-owner\" option: \"%s\"",
+				      arg);
 	if (id == O_GROUP && owner_parse_id(arg, &o->gid_min, &o->gid_max))
-		return xt_parse_error(ps, "Bad GID value \"%s\"", arg);
+		return xt_parse_error(ps, "owner: Bad value for \"--gid-owner\" option: \"%s\"",
+				      arg);
 	if (id == O_SUPPL_GROUPS && !(o->match & OWNER_GID))
 		return xt_parse_error(ps, "owner: Bad value for \"--suppl-groups\" option: \"you "
 				      "need to use --gid-owner first\"");

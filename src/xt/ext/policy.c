@@ -90,30 +90,17 @@ static void pol_mask_from_len(union xt_addr *m, unsigned int len, bool v6)
 		b[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 }
 
-/* XTTYPE_HOSTMASK: "addr[/len|/mask]"; the address is kept as given. */
-static int pol_parse_hostmask(struct xt_parse *ps, const char *arg, union xt_addr *a,
-			      union xt_addr *m)
+/* XTTYPE_HOSTMASK: "addr[/len|/mask]"; the address is kept as given.  A mask that is
+ * not a prefix ("/33" reads as 0.0.0.33) shows and works as the full one. */
+static int pol_parse_hostmask(struct xt_parse *ps, const char *opt, const char *arg,
+			      union xt_addr *a, union xt_addr *m)
 {
 	bool v6 = ps->family == XT_FAMILY_V6;
-	char buf[128], *slash;
-	unsigned long long len;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (ext_addr_parse(ps->family, buf, a))
-		return xt_parse_error(ps, "host/network `%s' not found", buf);
-	if (!slash) {
+	if (ext_parse_hostmask(ps, "policy", opt, arg, a, m, NULL))
+		return -1;
+	if (pol_mask_len(m, v6) < 0)
 		pol_mask_from_len(m, v6 ? 128 : 32, v6);
-		return 0;
-	}
-	if (xt_parse_uint(slash, 0, v6 ? 128 : 32, &len) == 0) {
-		pol_mask_from_len(m, (unsigned int)len, v6);
-		return 0;
-	}
-	if (ext_addr_parse(ps->family, slash, m) || pol_mask_len(m, v6) < 0)
-		return xt_parse_error(ps, "invalid mask `%s' specified", slash);
 	return 0;
 }
 
@@ -148,11 +135,11 @@ static int pol_parse_elem(struct pol_elem *e, int id, const char *arg, bool inve
 	case O_TUNNELSRC:
 		if (pol_once(ps, e, PS_SADDR, "tunnel-src", invert))
 			return -1;
-		return pol_parse_hostmask(ps, arg, &e->saddr, &e->smask);
+		return pol_parse_hostmask(ps, "tunnel-src", arg, &e->saddr, &e->smask);
 	case O_TUNNELDST:
 		if (pol_once(ps, e, PS_DADDR, "tunnel-dst", invert))
 			return -1;
-		return pol_parse_hostmask(ps, arg, &e->daddr, &e->dmask);
+		return pol_parse_hostmask(ps, "tunnel-dst", arg, &e->daddr, &e->dmask);
 	case O_PROTO:
 		if (e->match & PS_PROTO)
 			return xt_parse_error(ps, "policy match: double --proto option");

@@ -31,37 +31,23 @@ static const struct { uint32_t id; const char *name; } realm_names[] = {
 	{ 0, "cosmos" },
 };
 
+static int realm_name2id(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(realm_names) / sizeof(realm_names[0]); i++)
+		if (strcmp(name, realm_names[i].name) == 0)
+			return (int)realm_names[i].id;
+	return -1;
+}
+
 /* xtables_parse_val_mask() with the realm names: "id[/mask]" or a name. */
 static int realm_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct realm_info *r = data;
-	unsigned long long v;
-	char *end;
-	size_t i;
 
-	r->mask = 0xffffffffu;
-	errno = 0;
-	v = strtoull(arg, &end, 0);
-	if (end != arg && !errno && v <= 0xffffffffu && arg[0] != '-') {
-		r->id = (uint32_t)v;
-		if (*end == '/') {
-			const char *m = end + 1;
-
-			v = strtoull(m, &end, 0);
-			if (end == m || *end || errno || v > 0xffffffffu || m[0] == '-')
-				return xt_parse_error(ps, "Bad realm value \"%s\"", arg);
-			r->mask = (uint32_t)v;
-		} else if (*end) {
-			return xt_parse_error(ps, "Bad realm value \"%s\"", arg);
-		}
-	} else {
-		for (i = 0; i < sizeof(realm_names) / sizeof(realm_names[0]); i++)
-			if (strcmp(arg, realm_names[i].name) == 0)
-				break;
-		if (i == sizeof(realm_names) / sizeof(realm_names[0]))
-			return xt_parse_error(ps, "Realm \"%s\" not found", arg);
-		r->id = realm_names[i].id;
-	}
+	if (ext_parse_val_mask(ps, "realm", "realm", arg, realm_name2id, &r->id, &r->mask))
+		return -1;
 	r->invert = invert;
 	r->seen = 1;
 	return 0;

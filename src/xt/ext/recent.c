@@ -137,8 +137,8 @@ static int recent_parse(void *data, int id, const char *arg, bool invert, struct
 		strcpy(ri->name, arg);
 		break;
 	default:
-		if (ext_addr_parse(ps->family, arg, &ri->mask))
-			return xt_parse_error(ps, "host/network `%s' not found", arg);
+		if (ext_parse_host(ps, arg, &ri->mask))         /* XTTYPE_HOST */
+			return -1;
 		break;
 	}
 	ri->xflags |= EXT_F(id);
@@ -197,7 +197,7 @@ static int recent_check(const void *data, struct xt_parse *ps)
 		return -EINVAL;
 	if ((ri->check_set & RECENT_REAP) && !ri->seconds)
 		return -EINVAL;
-	if (ri->name[0] == '\0')
+	if (ri->name[0] == '\0' || ext_check_proc_name(ri->name))
 		return -EINVAL;
 	if (ri->hit_count >= RECENT_MAX_NSTAMPS)
 		return -EINVAL;

@@ -50,12 +50,13 @@ static bool rt_type0(const struct rt_info *r)
 
 static int rt_parse_addrs(struct rt_info *r, const char *arg, struct xt_parse *ps)
 {
-	char buf[1024], *tok, *save = NULL;
+	char buf[1024], *tok, *save;
 	union xt_addr a;
 
 	snprintf(buf, sizeof(buf), "%s", arg);
 	r->addrnr = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* parse_addresses(): every word between commas, an empty one too */
+	for (save = buf; (tok = strsep(&save, ",")) != NULL;) {
 		if (r->addrnr >= RT_MAX_ADDRS)
 			return xt_parse_error(ps, "too many addresses specified");
 		if (ext_addr_parse(XT_FAMILY_V6, tok, &a))

@@ -6,6 +6,7 @@
 #include "ipset/ipset.h"
 #include "ipset/ipset_xt.h"
 #include "stack/net.h"
+#include "xt/ext/ext_util.h"
 #include "xt/xt.h"
 
 enum {
@@ -96,11 +97,13 @@ int ipset_xt_parse_info(const char *arg, const char *what, struct ipset_xt_info 
 
 static int set_parse_counter(const char *arg, uint64_t *out, struct xt_parse *ps)
 {
+	unsigned long long v;
 	char *end;
 
-	*out = strtoull(arg, &end, 10);
-	if (!*arg || *end)
+	/* parse_counter(): xtables_strtoul() of the whole word */
+	if (!ext_xstrtoul(arg, &end, 0, UINT64_MAX, &v) || *end)
 		return xt_parse_error(ps, "Cannot parse %s as a counter value", arg);
+	*out = v;
 	return 0;
 }
 

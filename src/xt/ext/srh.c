@@ -53,24 +53,12 @@ static uint8_t *srh_field(struct srh_info *s, int id)
 static int srh_parse_sid(struct xt_parse *ps, const char *opt, const char *arg, uint8_t *addr,
 			 uint8_t *msk)
 {
-	char buf[128], *slash;
-	unsigned long long len = 128;
-	union xt_addr a;
-	unsigned int i;
+	union xt_addr a, m;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	if (ext_addr_parse(XT_FAMILY_V6, buf, &a))
-		return xt_parse_error(ps, "host/network `%s' not found", buf);
-	if (slash && xt_parse_uint(slash, 0, 128, &len))
-		return xt_parse_error(ps, "invalid mask `%s' specified", slash);
+	if (ext_parse_hostmask(ps, "srh", opt, arg, &a, &m, NULL))
+		return -1;
 	memcpy(addr, a.a6, 16);
-	memset(msk, 0, 16);
-	for (i = 0; i < len; i++)
-		msk[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-	(void)opt;
+	memcpy(msk, m.a6, 16);
 	return 0;
 }
 

@@ -118,55 +118,94 @@ bad:
 			      "YYYY[-MM[-DD[Thh[:mm[:ss]]]]]", arg);
 }
 
-/* time_parse_minutes(): hh:mm[:ss] to seconds of the day. */
+/* time_parse_minutes(): hh:mm[:ss] to seconds of the day, each field strtoul()
+ * (an empty one is 0); the message names the field that failed and what follows. */
 static int time_parse_time(struct xt_parse *ps, const char *arg, uint32_t *out)
 {
-	unsigned int h, m, sec = 0;
+	unsigned long h, m, sec = 0;
 	const char *s = arg;
+	char *e;
 
-	if (!time_field(&s, ':', 0, 23, &h) || !*s || !time_field(&s, ':', 0, 59, &m) ||
-	    (*s && !time_field(&s, '\0', 0, 59, &sec)))
-		return xt_parse_error(ps, "invalid time \"%s\" specified, should be hh:mm[:ss] "
-				      "format and within the boundaries", arg);
-	*out = h * 3600 + m * 60 + sec;
+	h = strtoul(s, &e, 10);
+	if (*e != ':' || h > 23)
+		goto bad;
+	s = e + 1;
+	m = strtoul(s, &e, 10);
+	if ((*e != ':' && *e != '\0') || m > 59)
+		goto bad;
+	if (*e) {
+		s = e + 1;
+		sec = strtoul(s, &e, 10);
+		if (*e || sec > 59)
+			goto bad;
+	}
+	*out = (uint32_t)(h * 3600 + m * 60 + sec);
 	return 0;
+bad:
+	return xt_parse_error(ps, "invalid time \"%s\" specified, should be hh:mm[:ss] format "
+			      "and within the boundaries", s);
 }
 
+/* my_strseg() of libxt_time: the next ','-separated piece, cut to buflen - 1 chars. */
+static const char *time_strseg(char *buf, size_t buflen, const char **arg)
+{
+	const char *sep;
+
+	if (!*arg || !**arg)
+		return NULL;
+	sep = strchr(*arg, ',');
+	if (!sep) {
+		snprintf(buf, buflen, "%s", *arg);
+		*arg = NULL;
+		return buf;
+	}
+	snprintf(buf, buflen, "%.*s", (int)(sep - *arg), *arg);
+	*arg = sep + 1;
+	return buf;
+}
+
+/* time_parse_weekdays(): 3-char pieces, a number (bit 1 << n as x86 shifts it, kept
+ * in the u8 mask) or a name matched on its first two letters. */
 static int time_parse_weekdays(struct xt_parse *ps, const char *arg, uint8_t *mask)
 {
-	char buf[128], *tok, *save = NULL;
-	unsigned int i;
+	char day[4], *err;
+	unsigned int i, ret = 0;
+	bool valid;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	*mask = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (tok[0] >= '1' && tok[0] <= '7' && tok[1] == '\0') {
-			*mask |= (uint8_t)(1u << (tok[0] - '0'));
+	while (time_strseg(day, sizeof(day), &arg)) {
+		i = (unsigned int)strtoul(day, &err, 0);
+		if (*err == '\0') {
+			if (i == 0)
+				return xt_parse_error(ps, "No, the week does NOT begin with Sunday.");
+			ret |= 1u << (i & 31);
 			continue;
 		}
-		for (i = 0; i < 7; i++)
-			if (strncasecmp(tok, time_wdays[i], 2) == 0 &&
-			    strncasecmp(tok, time_wdays[i], strlen(tok)) == 0)
-				break;
-		if (i == 7)
-			return xt_parse_error(ps, "%s is not a valid day specifier", tok);
-		*mask |= (uint8_t)(1u << (i + 1));
+		valid = false;
+		for (i = 0; i < 7; i++) {
+			if (strncmp(day, time_wdays[i], 2) == 0) {
+				ret |= 1u << (i + 1);
+				valid = true;
+			}
+		}
+		if (!valid)
+			return xt_parse_error(ps, "%s is not a valid day specifier", day);
 	}
+	*mask = (uint8_t)ret;
 	return 0;
 }
 
+/* time_parse_monthdays(): 2-char pieces, numbers 0-31 in any base. */
 static int time_parse_monthdays(struct xt_parse *ps, const char *arg, uint32_t *mask)
 {
-	char buf[256], *tok, *save = NULL, *end;
-	unsigned long d;
+	char day[3], *err;
+	unsigned int i;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
 	*mask = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		d = strtoul(tok, &end, 10);
-		if (*end || d < 1 || d > 31)
-			return xt_parse_error(ps, "%s is not a valid day for --monthdays", tok);
-		*mask |= 1u << d;
+	while (time_strseg(day, sizeof(day), &arg)) {
+		i = (unsigned int)strtoul(day, &err, 0);
+		if ((*err != ',' && *err != '\0') || i > 31)
+			return xt_parse_error(ps, "%s is not a valid day for --monthdays", day);
+		*mask |= 1u << i;
 	}
 	return 0;
 }

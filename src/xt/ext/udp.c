@@ -32,28 +32,16 @@ static void udp_init(void *data)
 	d->spts[1] = d->dpts[1] = 0xffff;
 }
 
-/* libxt_udp's guided parser keeps a reversed range as given (it then matches nothing). */
+/* libxt_udp's guided parser (XTTYPE_PORTRC, xtopt_parse_mport()) keeps a reversed
+ * range as given (it then matches nothing). */
 static int udp_parse(void *data, int id, const char *arg, bool invert, struct xt_parse *ps)
 {
 	struct udp_data *d = data;
 	uint16_t *pts = id == O_SPORT ? d->spts : d->dpts;
-	const char *colon = strchr(arg, ':');
 
-	if (xt_parse_port_range(arg, "udp", &pts[0], &pts[1])) {
-		char part[64];
-
-		if (colon && (size_t)(colon - arg) < sizeof(part)) {
-			uint16_t p;
-
-			memcpy(part, arg, (size_t)(colon - arg));
-			part[colon - arg] = '\0';
-			if (part[0] && xt_parse_port(part, "udp", &p))
-				return xt_parse_error(ps, "invalid port/service `%s' specified",
-						      part);
-			return xt_parse_error(ps, "invalid port/service `%s' specified", colon + 1);
-		}
-		return xt_parse_error(ps, "invalid port/service `%s' specified", arg);
-	}
+	if (ext_parse_mport(ps, "udp", id == O_SPORT ? "source-port" : "destination-port",
+			    arg, pts) < 0)
+		return -1;
 	if (invert)
 		d->invflags |= id == O_SPORT ? UDP_INV_SRCPT : UDP_INV_DSTPT;
 	return 0;
