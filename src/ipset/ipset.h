@@ -321,6 +321,9 @@ int ipset_add(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k, bool exist);
 /* 1 in the set, 0 not (nomatch entries count as not), for `ipset test`. */
 int ipset_test(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k);
+/* The entry `ipset test` finds for k (mtype_test_cidrs on net types), or NULL. */
+struct ipset_entry *ipset_lookup_test(struct ipset_set *s, const struct ipset_key *k,
+				      uint64_t now);
 /* The entry for this key (live; hash:net,iface wildcards included), or NULL. */
 struct ipset_entry *ipset_lookup_exact(struct ipset_set *s, const struct ipset_key *k,
 				       uint64_t now);

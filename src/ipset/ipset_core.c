@@ -665,28 +665,33 @@ int ipset_del(struct ipset_net *in, struct ipset_set *s, const struct ipset_key 
 }
 
 /*
- * `ipset test`: a host address on a net type is looked up over every prefix
- * length present (mtype_test_cidrs), a prefix exactly; nomatch entries are "NOT
- * in set".  list:set: whether the member set is listed.
+ * The entry `ipset test` finds: a host address on a net type is looked up over every
+ * prefix length present, longest first (mtype_test_cidrs), a prefix exactly.
  */
+struct ipset_entry *ipset_lookup_test(struct ipset_set *s, const struct ipset_key *k,
+				      uint64_t now)
+{
+	struct ipset_entry *e = NULL;
+	struct ipset_key q;
+
+	if (!s->type->has_cidr || k->cidr != ipset_hostmask(s))
+		return ipset_lookup_exact(s, k, now);
+	q = *k;
+	for (int c = ipset_hostmask(s); c >= 0 && !e; c--) {
+		if (!s->cidr_count[c])
+			continue;
+		memcpy(q.ip, k->ip, sizeof(q.ip));
+		ipset_addr_mask(q.ip, (unsigned int)c, 16);
+		q.cidr = (uint8_t)c;
+		e = ipset_lookup_exact(s, &q, now);
+	}
+	return e;
+}
+
+/* `ipset test`: nomatch entries are "NOT in set". */
 int ipset_test(struct ipset_net *in, struct ipset_set *s, const struct ipset_key *k)
 {
-	uint64_t now = in->net->now_ns;
-	struct ipset_entry *e = NULL;
+	struct ipset_entry *e = ipset_lookup_test(s, k, in->net->now_ns);
 
-	if (s->type->has_cidr && k->cidr == ipset_hostmask(s)) {
-		struct ipset_key q = *k;
-
-		for (int c = ipset_hostmask(s); c >= 0 && !e; c--) {
-			if (!s->cidr_count[c])
-				continue;
-			memcpy(q.ip, k->ip, sizeof(q.ip));
-			ipset_addr_mask(q.ip, (unsigned int)c, 16);
-			q.cidr = (uint8_t)c;
-			e = ipset_lookup_exact(s, &q, now);
-		}
-	} else {
-		e = ipset_lookup_exact(s, k, now);
-	}
 	return e && !e->nomatch;
 }

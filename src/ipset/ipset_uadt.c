@@ -333,8 +333,7 @@ static int ipset_get_ext(struct ipset_op *op, const struct ipset_attrs *a)
 static int ipset_adtfn(struct ipset_op *op, struct ipset_key *k)
 {
 	struct ipset_set *s = op->s;
-	uint64_t now = op->in->net->now_ns;
-	struct ipset_entry *e = NULL;
+	struct ipset_entry *e;
 	int rc;
 
 	switch (op->adt) {
@@ -351,21 +350,7 @@ static int ipset_adtfn(struct ipset_op *op, struct ipset_key *k)
 	case IPSET_DEL:
 		return ipset_del(op->in, s, k, false) ? -IPSET_ERR_EXIST : 0;
 	default:
-		if (s->type->has_cidr && k->cidr == ipset_hostmask(s)) {
-			/* mtype_test_cidrs: every prefix length present, longest first */
-			struct ipset_key q = *k;
-
-			for (int c = ipset_hostmask(s); c >= 0 && !e; c--) {
-				if (!s->cidr_count[c])
-					continue;
-				memcpy(q.ip, k->ip, sizeof(q.ip));
-				ipset_addr_mask(q.ip, (unsigned int)c, 16);
-				q.cidr = (uint8_t)c;
-				e = ipset_lookup_exact(s, &q, now);
-			}
-		} else {
-			e = ipset_lookup_exact(s, k, now);
-		}
+		e = ipset_lookup_test(s, k, op->in->net->now_ns);
 		return !e ? 0 : e->nomatch ? -ENOTEMPTY : 1;
 	}
 }
