@@ -2,6 +2,7 @@
 #ifndef USNF_CLI_H
 #define USNF_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/strbuf.h"
@@ -54,6 +55,7 @@ int cli_ls(struct cli_ctx *ctx, int argc, char **argv);              /* cli/proc
  * command must not run), then cli_output_write() with what the command printed
  * (1 and "CMD: write error: ..." if the file refuses it).
  */
+bool cli_output_path(const char *path);        /* a file that can be written: /proc/net/xt_recent/NAME */
 int cli_output_open(struct cli_ctx *ctx, const char *path);
 int cli_output_write(struct cli_ctx *ctx, const char *cmd, const char *path, const char *data,
 		     size_t len);

@@ -31,6 +31,11 @@ static const char *procfs_recent_name(const char *path)
 	return name;
 }
 
+bool cli_output_path(const char *path)
+{
+	return procfs_recent_name(path) != NULL;
+}
+
 static int procfs_unsupported(struct cli_ctx *ctx, const char *tool, const char *path, int rc)
 {
 	sb_addf(&ctx->err, "%s: %s: not available in a setup file (only %s/NAME exists)\n",

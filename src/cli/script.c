@@ -1,5 +1,6 @@
 /* cli/script: parse a setup file (a subset of sh) into commands with argv and stdin. */
 #include "cli/script.h"
+#include "cli/cli.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -251,20 +252,8 @@ static int lex_input_op(struct lex *lx, struct script_cmd *cmd, struct heredoc *
 }
 
 /*
- * A file of the emulated kernel that stdout may go to: /proc/net/xt_recent/NAME,
- * xt_recent's lists (`echo +1.2.3.4 > /proc/net/xt_recent/badguys`).
- */
-static bool is_proc_output(const char *path)
-{
-	static const char dir[] = "/proc/net/xt_recent/";
-	const char *name = path + sizeof(dir) - 1;
-
-	return strncmp(path, dir, sizeof(dir) - 1) == 0 && name[0] && !strchr(name, '/');
-}
-
-/*
  * `>`, `>>` or `2>` (fd2): /dev/null, or for stdout (either operator: procfs files
- * ignore O_APPEND) a file of is_proc_output().
+ * ignore O_APPEND) a file of the emulated kernel, cli_output_path() (cli/procfs.c).
  */
 static int lex_output_op(struct lex *lx, struct script_cmd *cmd, struct strbuf *w, bool fd2)
 {
@@ -286,7 +275,7 @@ static int lex_output_op(struct lex *lx, struct script_cmd *cmd, struct strbuf *
 			cmd->discard_out = true;
 		return 0;
 	}
-	if (fd2 || !is_proc_output(sb_str(w)))
+	if (fd2 || !cli_output_path(sb_str(w)))
 		return lex_fail(lx, "output can only be redirected to /dev/null in a setup file");
 	if (cmd->output_file || cmd->discard_out)
 		return lex_fail(lx, "only one output redirection per command is supported");

@@ -27,11 +27,6 @@ static const struct nflog_sub *nflog_find(const struct usnf_net *net, uint16_t g
 	return NULL;
 }
 
-bool nflog_listening(const struct usnf_net *net, uint16_t group)
-{
-	return nflog_find(net, group) != NULL;
-}
-
 int usnf_nflog_subscribe(struct usnf_net *net, uint16_t group, uint32_t copy_range,
 			 usnf_nflog_fn fn, void *ctx)
 {

@@ -42,8 +42,6 @@ struct nflog_loginfo {
 	const char *prefix;             /* never NULL */
 };
 
-/* Whether anyone listens on group (cheap: no state, no listener). */
-bool nflog_listening(const struct usnf_net *net, uint16_t group);
 /*
  * nfulnl_log_packet(): hand pkt, as it is at the hook st, to the subscriber of
  * li->group; nothing when there is none.  Never allocates.

@@ -102,8 +102,7 @@ static unsigned int nflog_target(struct pkt *pkt, void *data, struct xt_action *
 		.copy_len = n->len, .prefix = n->prefix,
 	};
 
-	if (nflog_listening(par->net, n->group))
-		nflog_packet(par->net, pkt, par->state, &li);
+	nflog_packet(par->net, pkt, par->state, &li);      /* nothing without a listener */
 	return XT_CONTINUE;
 }
 
