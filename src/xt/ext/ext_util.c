@@ -71,8 +71,9 @@ int ext_fcheck(struct xt_parse *ps, const char *ext, const struct xt_opt *opts,
 	return 0;
 }
 
-int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
-		  unsigned long long min, unsigned long long max)
+/* xtopt_parse_int()'s message: "ext: bad value for option "--opt", or out of range (min-max)." */
+static int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
+			 unsigned long long min, unsigned long long max)
 {
 	return xt_parse_error(ps, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
 			      ext, opt, min, max);

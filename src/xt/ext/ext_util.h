@@ -42,9 +42,6 @@ const char *ext_opt_name(const struct xt_opt *opts, int id);
 bool ext_xstrtoul(const char *s, char **end, unsigned long long min, unsigned long long max,
 		  unsigned long long *v);
 
-/* "ext: bad value for option \"--opt\", or out of range (min-max)." */
-int ext_err_range(struct xt_parse *ps, const char *ext, const char *opt,
-		  unsigned long long min, unsigned long long max);
 
 /* An XTTYPE_UINT* option: a number in [min, max] or the range message. */
 int ext_parse_num(struct xt_parse *ps, const char *ext, const char *opt, const char *arg,
